@@ -1,0 +1,34 @@
+import type { Usage } from "../usage.js";
+import type { CallRequest, Decision } from "./types.js";
+import type { SessionReport } from "../report/types.js";
+
+/** Milliseconds since the epoch. The core never reads the clock itself: it is handed one. */
+export type Clock = () => number;
+
+/** A pre-flight admission: the decision and, when admitted, the reservation holding its worst case. */
+export interface Admission {
+  decision: Decision;
+  /** Present when the call was admitted: settle or release it exactly once. */
+  reservationId?: string;
+}
+
+/**
+ * The session's cost governor (DESIGN §6): evaluates calls against every limit and the agent
+ * tree, records spend, and holds reservations for calls in flight so that concurrent admissions
+ * can never exceed a budget. Methods are async because shared budgets may live in a store
+ * (SQLite, Redis) that is checked-and-reserved atomically.
+ */
+export interface Governor {
+  /** Pre-flight: the decision the call would get now. Records nothing, reserves nothing. */
+  check(call: CallRequest): Promise<Decision>;
+  /** Checks real usage and records it unless the decision is block (metering API /v1/record). */
+  record(call: CallRequest): Promise<Decision>;
+  /** Checks a worst-case estimate and, unless blocked, reserves it (the proxy, before forwarding). */
+  admit(call: CallRequest): Promise<Admission>;
+  /** Replaces a reservation with the real usage and records it (money already spent is always recorded). */
+  settle(reservationId: string, actual: Usage): Promise<Decision>;
+  /** Drops a reservation whose call billed nothing (upstream error before any usage). */
+  release(reservationId: string): Promise<void>;
+  /** The session report (DESIGN §7 JSON shape). */
+  report(): Promise<SessionReport>;
+}
