@@ -1,0 +1,56 @@
+// The session ledger writer (DESIGN §7): append-only JSON Lines, file mode 0600.
+// Each line goes out in one synchronous write on an O_APPEND descriptor opened once, so a crash
+// loses at most the line being written and lines of concurrent writers (the metering API, the
+// proxy, another `aegis run` appending to the same --ledger) never interleave: the kernel appends
+// each write() of a regular file atomically at the end.
+import { closeSync, fchmodSync, fstatSync, fsyncSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
+import type { LedgerLine } from "./entry.js";
+import { redactValue } from "./redact.js";
+
+/** An open ledger file. */
+export interface LedgerWriter {
+  /** Absolute or as-given path of the ledger file. */
+  readonly path: string;
+  /** Appends one line (secrets redacted). Throws only if the disk refuses the write. */
+  write(line: LedgerLine): void;
+  /** Flushes to disk and closes; later writes are ignored. */
+  close(): void;
+}
+
+/** Options for opening a ledger. */
+export interface OpenLedgerOptions {
+  /** Exact strings that must never appear in the file (the session token). */
+  secrets?: readonly string[];
+}
+
+/** Opens (creating with mode 0600, and its directory) the ledger at `path` for appending. */
+export function openLedger(path: string, options: OpenLedgerOptions = {}): LedgerWriter {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const fd = openSync(path, "a", 0o600);
+  // The mode argument applies only on creation (and through the umask): force 0600 on a file
+  // that already existed or was created under a permissive umask.
+  if ((fstatSync(fd).mode & 0o777) !== 0o600) fchmodSync(fd, 0o600);
+  const secrets = options.secrets ?? [];
+  let open = true;
+  return {
+    path,
+    write(line) {
+      if (!open) return;
+      const data = Buffer.from(`${JSON.stringify(redactValue(line, secrets))}\n`, "utf8");
+      // A regular file takes the whole buffer in one write(); loop only for the pathological
+      // short write (disk nearly full) so the line is never silently cut.
+      let offset = writeSync(fd, data, 0, data.length);
+      while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset);
+    },
+    close() {
+      if (!open) return;
+      open = false;
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    },
+  };
+}
