@@ -37,10 +37,13 @@ export interface Limits {
   perCall?: Nanos;
   perSession?: Nanos;
   daily?: Nanos;
+  /** IANA time zone whose midnight resets the daily budget; absent means UTC. */
+  dailyResetTimezone?: string;
   perMinuteTokens?: number;
   /** Fraction (0, 1] of a budget at which one alert is raised per crossing. */
   alertThreshold: number;
   onExceed: OnExceed;
+  /** Loop detection; `loop_detection: false` in the config gives threshold Infinity (never trips). */
   loop: { windowSeconds: number; threshold: number };
 }
 
@@ -78,6 +81,11 @@ export interface Decision {
   fatal: boolean;
   /** Alerts this call raised (threshold crossings), each once per crossing. */
   alerts: Alert[];
+  /**
+   * on_exceed "log": the caller writes the reason to the ledger (a `log` line) and to stderr.
+   * Set only on decisions whose reason is an exceeded limit under `log` mode.
+   */
+  log?: boolean;
 }
 
 /** A threshold crossing: one line to stderr and the ledger. */
