@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { BadRequestError, parseUsageBody } from "./validate.js";
+
+function rejects(body: string): string {
+  try {
+    parseUsageBody(body);
+  } catch (error) {
+    expect(error).toBeInstanceOf(BadRequestError);
+    return (error as Error).message;
+  }
+  throw new Error(`accepted ${body}`);
+}
+
+describe("parseUsageBody", () => {
+  it("normalises a prompt-inclusive usage with labels", () => {
+    const call = parseUsageBody(
+      JSON.stringify({ model: "gpt-4o", input_tokens: 1000, output_tokens: 200, cached_tokens: 300, cache_write_tokens: 100, reasoning_tokens: 50, agent_id: "researcher", action_type: "search", fingerprint: "abc" }),
+    );
+    expect(call).toEqual({
+      usage: { model: "gpt-4o", inputTokens: 600, cacheReadTokens: 300, cacheWrite5mTokens: 100, cacheWrite1hTokens: 0, outputTokens: 200, reasoningTokens: 50 },
+      agentId: "researcher",
+      actionType: "search",
+      fingerprint: "abc",
+    });
+  });
+
+  it("treats null optional counts and empty labels as absent", () => {
+    const call = parseUsageBody('{"model":"m","input_tokens":1,"output_tokens":0,"cached_tokens":null,"agent_id":""}');
+    expect(call.agentId).toBeUndefined();
+    expect(call.usage.cacheReadTokens).toBe(0);
+  });
+
+  it.each([
+    ["{not json", /^body: expected a JSON object, received malformed JSON/],
+    ["[1,2]", /^body: expected a JSON object .* received an array/],
+    ['"text"', /^body: .* received "text" \(string\)/],
+    ['{"input_tokens":1,"output_tokens":1}', /^model: expected a non-empty model id string, received nothing/],
+    ['{"model":"","input_tokens":1,"output_tokens":1}', /^model: .* received "" \(string\)/],
+    ['{"model":7,"input_tokens":1,"output_tokens":1}', /^model: .* received 7 \(number\)/],
+    ['{"model":"m","output_tokens":1}', /^input_tokens: expected a non-negative integer, received nothing/],
+    ['{"model":"m","input_tokens":-5,"output_tokens":1}', /^input_tokens: expected a non-negative integer, received -5 \(number\)/],
+    ['{"model":"m","input_tokens":"10","output_tokens":1}', /^input_tokens: .* received "10" \(string\)/],
+    ['{"model":"m","input_tokens":1.5,"output_tokens":1}', /^input_tokens: .* received 1.5 \(number\)/],
+    ['{"model":"m","input_tokens":1,"output_tokens":1e300}', /^output_tokens: .* received 1e\+300 \(number\)/],
+    ['{"model":"m","input_tokens":1,"output_tokens":null}', /^output_tokens: .* received null/],
+    ['{"model":"m","input_tokens":1,"output_tokens":1,"cached_tokens":true}', /^cached_tokens: .* received true \(boolean\)/],
+    ['{"model":"m","input_tokens":10,"output_tokens":1,"cached_tokens":8,"cache_write_tokens":5}', /^cached_tokens: cached_tokens \(8\) plus cache_write_tokens \(5\) cannot exceed input_tokens \(10\)/],
+    ['{"model":"m","input_tokens":10,"output_tokens":1,"reasoning_tokens":2}', /^reasoning_tokens: .*cannot exceed output_tokens/],
+    ['{"model":"m","input_tokens":1,"output_tokens":1,"agent_id":5}', /^agent_id: expected a string .* received 5 \(number\)/],
+    ['{"model":"m","input_tokens":1,"output_tokens":1,"prompt_tokens":3,"cost":1}', /^unknown fields "prompt_tokens", "cost": expected only model, input_tokens/],
+  ])("rejects %s", (body, message) => {
+    expect(rejects(body)).toMatch(message);
+  });
+});
