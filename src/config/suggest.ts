@@ -15,5 +15,8 @@ export function closestKey(key: string, allowed: readonly string[]): string | un
       bestDistance = d;
     }
   }
-  return best !== undefined && bestDistance <= tolerance ? best : undefined;
+  if (best !== undefined && bestDistance <= tolerance) return best;
+  // A key cut short or run on ("budget" for "budget_usd") is a likely slip too.
+  if (lower.length >= 3) return allowed.find((candidate) => candidate.startsWith(lower) || lower.startsWith(candidate));
+  return undefined;
 }
