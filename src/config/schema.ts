@@ -115,7 +115,7 @@ const storeSchema = z
 
 /** The top-level sections. */
 export const configShape = {
-  cost: mapping(costShape, "a mapping of cost limits").prefault({}),
+  cost: mapping(costShape, "a mapping of cost limits").prefault({}).describe("cost limits; every limit is optional"),
   agents: z
     .record(
       z.string(),
@@ -124,15 +124,17 @@ export const configShape = {
         .transform((agent) => agent ?? {}),
       { error: "a mapping of agent ids" },
     )
-    .default({}),
+    .default({})
+    .describe("the delegation tree: agent id → { parent?, budget_usd? }"),
   pricing: z
     .record(z.string(), mapping(priceShape, "a mapping { input, output, … } of USD per million tokens"), {
       error: "a mapping of model ids to prices",
     })
-    .default({}),
-  proxy: mapping(proxyShape, "a mapping { openai?, anthropic?, gemini? }").prefault({}),
-  ledger: mapping(ledgerShape, "a mapping { dir }").prefault({}),
-  run: mapping(runShape, "a mapping { kill_on, kill_grace_seconds }").prefault({}),
+    .default({})
+    .describe("custom or overriding model prices, USD per million tokens"),
+  proxy: mapping(proxyShape, "a mapping { openai?, anthropic?, gemini? }").prefault({}).describe("upstreams of the zero-code proxy (default: the official APIs)"),
+  ledger: mapping(ledgerShape, "a mapping { dir }").prefault({}).describe("where session ledgers are written"),
+  run: mapping(runShape, "a mapping { kill_on, kill_grace_seconds }").prefault({}).describe("how `aegis run` stops an agent"),
   store: storeSchema.prefault({}).describe("shared budgets; a string is shorthand for { url: … }"),
 };
 
