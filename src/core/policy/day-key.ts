@@ -1,0 +1,15 @@
+// The daily budget is keyed by calendar day. UTC by default; a store or config layer can pass its
+// own `dayKey` to the governor to make days follow a timezone.
+
+/** Maps an instant (ms since the epoch) to the day it belongs to, e.g. "2026-03-14". */
+export type DayKey = (ms: number) => string;
+
+/** The UTC calendar day of an instant, "YYYY-MM-DD". */
+export const utcDayKey: DayKey = (ms) => new Date(ms).toISOString().slice(0, 10);
+
+/** The calendar day of an instant in an IANA time zone (Limits.dailyResetTimezone), "YYYY-MM-DD". */
+export function zonedDayKey(timeZone: string): DayKey {
+  // en-CA formats dates as YYYY-MM-DD; the formatter is built once, formatting is cheap.
+  const fmt = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+  return (ms) => fmt.format(new Date(ms));
+}

@@ -1,0 +1,281 @@
+// The Governor of one `aegis run` (DESIGN §6). Local limits (per call, per session, per-minute
+// tokens, loops) live here; the day, total and agent budgets live in a SharedBudgetStore so they
+// can be persistent and shared. Admission reserves the worst case on both sides before any await
+// can interleave another call, so concurrent admissions never overshoot a budget.
+
+import type { Nanos } from "../money.js";
+import { rateTokensOf, type Usage } from "../usage.js";
+import type { ModelPrice, PricingTable } from "../pricing/types.js";
+import { resolveModel } from "../pricing/resolve.js";
+import { costOf, describeUnknownModel } from "../pricing/cost.js";
+import { buildReport } from "../report/build-report.js";
+import type { SessionReport } from "../report/types.js";
+import type { Admission, Clock, Governor } from "./governor.js";
+import { FATAL_DIMENSIONS, type AgentSpec, type CallRequest, type Decision, type Limits } from "./types.js";
+import type { BudgetLine, SharedBudgetStore } from "./store.js";
+import type { AgentTree } from "./agent-tree.js";
+import type { DayKey } from "./day-key.js";
+import { firstViolation, localViolations, storeViolations, type Violation } from "./evaluate.js";
+import { settledViolations } from "./overrun.js";
+import { sessionAlert, storeAlerts } from "./alerts.js";
+import { agentKey, dailyKey, TOTAL_KEY } from "./keys.js";
+import { LoopDetector, loopKey } from "./loop-detector.js";
+import { RateWindow } from "./rate-window.js";
+import { loopReason } from "./reasons.js";
+import { SessionStats } from "./session-stats.js";
+
+/** Everything the governor needs, resolved (defaults filled in by createGovernor). */
+export interface GovernorDeps {
+  sessionId: string;
+  limits: Limits;
+  agents: readonly AgentSpec[];
+  tree: AgentTree;
+  defaultAgent: string;
+  pricing: PricingTable;
+  clock: Clock;
+  store: SharedBudgetStore;
+  newId: () => string;
+  dayKey: DayKey;
+  leaseMs: number;
+}
+
+// A call as the governor sees it once its agent, price and loop identity are known.
+interface Prepared {
+  agentId: string;
+  usage: Usage;
+  price: ModelPrice | undefined;
+  cost: Nanos;
+  tokens: number;
+  loopKey: string;
+}
+
+interface OpenReservation {
+  agentId: string;
+  cost: Nanos;
+  lines: readonly BudgetLine[];
+  /** The admission already warned (counted once in warned_count). */
+  warned: boolean;
+}
+
+/** The in-process Governor implementation (create it with createGovernor). */
+export class SessionGovernor implements Governor {
+  private sessionSpent: Nanos = 0;
+  private sessionReserved: Nanos = 0;
+  private readonly rate = new RateWindow();
+  private readonly loops: LoopDetector;
+  private readonly open = new Map<string, OpenReservation>();
+  private readonly stats = new SessionStats();
+
+  constructor(private readonly d: GovernorDeps) {
+    this.loops = new LoopDetector(d.limits.loop.windowSeconds * 1000);
+  }
+
+  async check(call: CallRequest): Promise<Decision> {
+    const now = this.d.clock();
+    const p = this.prepare(call);
+    if (p.price === undefined) return this.unknownModel(p);
+    const found = this.localFound(p, this.loops.peek(p.loopKey, now), now);
+    const lines = this.linesFor(p.agentId, now);
+    const totals = await this.d.store.read(lines.map((l) => l.key), now);
+    const uses = lines.map((l) => {
+      const t = totals.get(l.key);
+      return { ...l, used: (t?.spent ?? 0) + (t?.reserved ?? 0) };
+    });
+    found.push(...storeViolations(uses, p.cost, p.agentId));
+    return this.verdict(p, firstViolation(found));
+  }
+
+  async admit(call: CallRequest): Promise<Admission> {
+    const now = this.d.clock();
+    const p = this.prepare(call);
+    // Every attempt counts, blocked or not: a looping agent stays blocked until it stops for a window.
+    const attempts = this.loops.attempt(p.loopKey, now);
+    if (p.price === undefined) return this.blocked(this.unknownModel(p));
+    const found = this.localFound(p, attempts, now);
+    const lines = this.linesFor(p.agentId, now);
+    const enforce = this.d.limits.onExceed === "block";
+    if (enforce && found.length > 0) {
+      // The daily budget is checked before the per-minute rate: only then ask the store.
+      if (found.every((v) => v.dimension === "per_minute_tokens")) {
+        const totals = await this.d.store.read(lines.map((l) => l.key), now);
+        const uses = lines.map((l) => ({ ...l, used: (totals.get(l.key)?.spent ?? 0) + (totals.get(l.key)?.reserved ?? 0) }));
+        found.push(...storeViolations(uses, p.cost, p.agentId));
+      }
+      return this.blocked(this.verdict(p, firstViolation(found)));
+    }
+    // Reserve locally before the first await, so concurrent admissions see each other.
+    const id = this.d.newId();
+    this.sessionReserved += p.cost;
+    this.rate.add(now, p.tokens, id);
+    const res = await this.d.store.reserve({ id, lines, amount: p.cost, enforce, now, leaseMs: this.d.leaseMs });
+    const shared = storeViolations(res.lines, p.cost, p.agentId);
+    if (!res.ok) {
+      this.sessionReserved -= p.cost;
+      this.rate.remove(id);
+      const fallback: Violation = { dimension: "budget", reason: "The shared budget store refused the reservation" };
+      return this.blocked(this.verdict(p, firstViolation(shared) ?? fallback));
+    }
+    found.push(...shared);
+    const decision = this.verdict(p, firstViolation(found));
+    const warned = decision.action === "warn";
+    if (warned) this.stats.warnedCount++;
+    this.open.set(id, { agentId: p.agentId, cost: p.cost, lines, warned });
+    return { decision, reservationId: id };
+  }
+
+  async settle(reservationId: string, actual: Usage): Promise<Decision> {
+    const r = this.open.get(reservationId);
+    if (r === undefined) throw new Error(`settle: unknown or already closed reservation "${reservationId}"`);
+    this.open.delete(reservationId);
+    const now = this.d.clock();
+    const price = resolveModel(this.d.pricing, actual.model);
+    // The money is spent: an answer naming a model we cannot price bills the admitted worst case.
+    const cost = price === undefined ? r.cost : costOf(actual, price);
+    const before = this.sessionSpent;
+    this.sessionReserved -= r.cost;
+    this.sessionSpent += cost;
+    this.rate.remove(reservationId);
+    this.rate.add(now, rateTokensOf(actual));
+    this.stats.record(r.agentId, actual, cost);
+    const settled = await this.d.store.settle({ id: reservationId, keys: r.lines.map((l) => l.key), amount: cost, now });
+    const { limits } = this.d;
+    const alerts = [
+      ...sessionAlert(before, this.sessionSpent, limits.perSession, limits.alertThreshold),
+      ...storeAlerts(settled, r.lines, limits.alertThreshold),
+    ];
+    const over = firstViolation(settledViolations(limits, { cost, sessionSpent: this.sessionSpent, settled, lines: r.lines, callAgent: r.agentId }));
+    const note: Violation | undefined =
+      price === undefined
+        ? { dimension: "unknown_model", reason: `${describeUnknownModel(actual.model)} (billed the admitted estimate)` }
+        : over;
+    const first = alerts[0];
+    const base = { cost, cumulative: this.sessionSpent, fatal: false, alerts };
+    let decision: Decision;
+    if (note !== undefined) {
+      decision = { action: "warn", reason: note.reason, dimension: note.dimension, ...base };
+      if (limits.onExceed === "log" && note === over) decision.log = true;
+    } else if (first !== undefined) decision = { action: "warn", reason: first.message, dimension: first.dimension, ...base };
+    else decision = { action: "allow", reason: "", dimension: "", ...base };
+    if (decision.action === "warn" && !r.warned) this.stats.warnedCount++;
+    return decision;
+  }
+
+  async release(reservationId: string): Promise<void> {
+    const r = this.open.get(reservationId);
+    if (r === undefined) return;
+    this.open.delete(reservationId);
+    this.sessionReserved -= r.cost;
+    this.rate.remove(reservationId);
+    await this.d.store.release(reservationId);
+  }
+
+  async record(call: CallRequest): Promise<Decision> {
+    const admission = await this.admit(call);
+    if (admission.reservationId === undefined) return admission.decision;
+    const settled = await this.settle(admission.reservationId, call.usage);
+    // The admission's reason (why it warned) outranks the settle's; the settle knows the alerts.
+    if (admission.decision.action !== "warn") return settled;
+    return { ...admission.decision, cost: settled.cost, cumulative: settled.cumulative, alerts: settled.alerts };
+  }
+
+  async report(): Promise<SessionReport> {
+    const now = this.d.clock();
+    const day = dailyKey(this.d.dayKey(now));
+    const totals = await this.d.store.read([TOTAL_KEY, day], now);
+    return buildReport({
+      sessionId: this.d.sessionId,
+      limits: this.d.limits,
+      agents: this.d.agents,
+      spendByAgent: this.stats.byAgent,
+      spendByModel: this.stats.byModel,
+      spent: this.sessionSpent,
+      totalSpent: totals.get(TOTAL_KEY)?.spent ?? 0,
+      callCount: this.stats.callCount,
+      blockedCount: this.stats.blockedCount,
+      warnedCount: this.stats.warnedCount,
+      tokens: this.stats.tokens,
+      dailySpent: totals.get(day)?.spent ?? 0,
+      tokensLastMinute: this.rate.tokensAt(now),
+    });
+  }
+
+  private prepare(call: CallRequest): Prepared {
+    const agentId = call.agentId ?? this.d.defaultAgent;
+    const usage = call.usage;
+    const price = resolveModel(this.d.pricing, usage.model);
+    const fingerprint =
+      call.fingerprint ??
+      [call.actionType ?? "", usage.inputTokens, usage.cacheReadTokens, usage.cacheWrite5mTokens, usage.cacheWrite1hTokens, usage.outputTokens].join("|");
+    return {
+      agentId,
+      usage,
+      price,
+      cost: price === undefined ? 0 : costOf(usage, price),
+      tokens: rateTokensOf(usage),
+      loopKey: loopKey(agentId, usage.model, fingerprint),
+    };
+  }
+
+  // Loop, per-call, per-session and per-minute violations (everything this process decides alone).
+  private localFound(p: Prepared, attempts: number, now: number): Violation[] {
+    const { loop } = this.d.limits;
+    const found: Violation[] = [];
+    if (attempts >= loop.threshold) {
+      found.push({ dimension: "loop", reason: loopReason(attempts, p.agentId, p.usage.model, loop.windowSeconds) });
+    }
+    found.push(
+      ...localViolations(this.d.limits, {
+        cost: p.cost,
+        tokens: p.tokens,
+        sessionUsed: this.sessionSpent + this.sessionReserved,
+        tokensInWindow: this.rate.tokensAt(now),
+      }),
+    );
+    return found;
+  }
+
+  // The shared budgets a call is charged to: the day, the total, and every budgeted agent on its path.
+  private linesFor(agentId: string, now: number): BudgetLine[] {
+    const { limits } = this.d;
+    const lines: BudgetLine[] = [
+      { key: dailyKey(this.d.dayKey(now)), ...(limits.daily !== undefined ? { limit: limits.daily } : {}) },
+      { key: TOTAL_KEY, ...(limits.budget !== undefined ? { limit: limits.budget } : {}) },
+    ];
+    for (const a of this.d.tree.pathOf(agentId)) {
+      if (a.budget !== undefined) lines.push({ key: agentKey(a.id), limit: a.budget });
+    }
+    return lines;
+  }
+
+  // The decision for a call that was not (or not yet) recorded, given what it violates.
+  private verdict(p: Prepared, v: Violation | undefined): Decision {
+    const projected = this.sessionSpent + p.cost;
+    const base = { cost: p.cost, alerts: [] };
+    if (v === undefined) return { action: "allow", reason: "", dimension: "", cumulative: projected, fatal: false, ...base };
+    const mode = this.d.limits.onExceed;
+    if (mode === "block") {
+      return { action: "block", reason: v.reason, dimension: v.dimension, cumulative: this.sessionSpent, fatal: FATAL_DIMENSIONS.has(v.dimension), ...base };
+    }
+    const d: Decision = { action: "warn", reason: v.reason, dimension: v.dimension, cumulative: projected, fatal: false, ...base };
+    if (mode === "log") d.log = true;
+    return d;
+  }
+
+  // Unknown models are refused whatever on_exceed says: they cannot be priced, so no limit can hold.
+  private unknownModel(p: Prepared): Decision {
+    return {
+      action: "block",
+      reason: describeUnknownModel(p.usage.model),
+      dimension: "unknown_model",
+      cost: 0,
+      cumulative: this.sessionSpent,
+      fatal: false,
+      alerts: [],
+    };
+  }
+
+  private blocked(decision: Decision): Admission {
+    if (decision.action === "block") this.stats.blockedCount++;
+    return { decision };
+  }
+}

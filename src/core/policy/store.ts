@@ -1,0 +1,80 @@
+// The seam between the governor and wherever the shared budgets live (DESIGN §6 "Daily and total
+// budgets outlive a session"). The governor keeps the per-session limit, the per-call limit, the
+// rate window and loop detection itself (they belong to one `aegis run`); the store holds the
+// budgets that several processes may share: the total budget, each UTC day, and each agent's
+// budget. Keys are opaque strings chosen by the governor (see budgetKeys in keys.ts). A store
+// only needs two atomic operations — check-and-reserve several keys, and settle — which map onto
+// a SQLite transaction or a Redis Lua script. Methods are async for Redis; the memory store
+// answers synchronously inside them so the hot path costs no I/O.
+
+import type { Nanos } from "../money.js";
+
+/** One budget a reservation is charged against; without a limit the key only accumulates. */
+export interface BudgetLine {
+  key: string;
+  limit?: Nanos;
+}
+
+/** An atomic check-and-reserve of `amount` on every line at once. */
+export interface ReserveRequest {
+  /** Reservation id, unique across every process sharing the store. */
+  id: string;
+  lines: readonly BudgetLine[];
+  amount: Nanos;
+  /**
+   * true: reserve only if, for every line with a limit, used + amount <= limit (all or nothing).
+   * false (warn/log modes): always reserve; the answer still reports what each line had in use.
+   */
+  enforce: boolean;
+  /** The caller's clock (ms); the store has none of its own. */
+  now: number;
+  /** The reservation expires at now + leaseMs if never settled or released (a crashed process). */
+  leaseMs: number;
+}
+
+/** What one line had in use (spent + open, unexpired reservations) just before the request. */
+export interface LineUse {
+  key: string;
+  used: Nanos;
+  limit?: Nanos;
+}
+
+/** The answer to a reserve: `ok` false means nothing was reserved on any line. */
+export interface ReserveResult {
+  ok: boolean;
+  lines: LineUse[];
+}
+
+/** Turns a reservation into spend. `keys` are repeated so an expired lease still commits. */
+export interface SettleRequest {
+  id: string;
+  keys: readonly string[];
+  /** The real cost: committed whatever the limits say (the money is already spent). */
+  amount: Nanos;
+  now: number;
+}
+
+/** Committed spend of one key just before and just after a settle (alerts fire on the crossing). */
+export interface SettledLine {
+  key: string;
+  spentBefore: Nanos;
+  spentAfter: Nanos;
+}
+
+/** Committed spend and open reservations of one key. */
+export interface KeyTotals {
+  spent: Nanos;
+  reserved: Nanos;
+}
+
+/** Persistent, possibly shared budget state (memory by default; SQLite or Redis later). */
+export interface SharedBudgetStore {
+  /** Current totals of the keys (absent keys read as zero). */
+  read(keys: readonly string[], now: number): Promise<Map<string, KeyTotals>>;
+  /** Atomically checks every line and reserves the amount on all of them, or on none. */
+  reserve(request: ReserveRequest): Promise<ReserveResult>;
+  /** Drops the reservation (if still open) and adds `amount` to every key's spend, atomically. */
+  settle(request: SettleRequest): Promise<SettledLine[]>;
+  /** Drops a reservation without spending; unknown or expired ids are ignored. */
+  release(id: string): Promise<void>;
+}
