@@ -1,0 +1,52 @@
+// Stopping the agent's whole tree: SIGTERM to its process group and to every known process of
+// its tree (some may have left the group), then SIGKILL to whatever is left after the grace
+// period — again re-reading the tree, because a dying agent may still fork.
+import type { ProcessId } from "./process-tree.js";
+import type { TreeTracker } from "./tree-tracker.js";
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Sends `signal` to a pid or (negative) a process group; a vanished target is not an error.
+export function signalQuietly(target: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(target, signal);
+  } catch {
+    // ESRCH: already gone. EPERM: not ours (a reused pid) — leave it alone.
+  }
+}
+
+function signalAll(pgid: number, procs: ProcessId[], signal: NodeJS.Signals): void {
+  signalQuietly(-pgid, signal);
+  for (const proc of procs) signalQuietly(proc.pid, signal);
+}
+
+/**
+ * Terminates the tree: SIGTERM, wait up to `graceMs` for everything to go, then SIGKILL until
+ * nothing is left (bounded). Resolves when no known process of the tree is alive. The tracker's
+ * full refresh includes the group's members, so a group member never seen by polling is found.
+ */
+export async function killTree(pgid: number, tracker: TreeTracker, graceMs: number): Promise<void> {
+  const first = await tracker.refresh();
+  signalAll(pgid, first, "SIGTERM");
+  // Each process gets one SIGTERM: a second could interrupt its clean shutdown.
+  const termed = new Set(first.map((p) => `${p.pid}:${p.start}`));
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    await sleep(Math.min(50, Math.max(1, deadline - Date.now())));
+    const left = await tracker.refresh();
+    if (left.length === 0) return;
+    // Anything the tree forked since the first signal gets its SIGTERM too.
+    for (const proc of left) {
+      const key = `${proc.pid}:${proc.start}`;
+      if (termed.has(key)) continue;
+      termed.add(key);
+      signalQuietly(proc.pid, "SIGTERM");
+    }
+  }
+  for (let round = 0; round < 40; round++) {
+    const left = await tracker.refresh();
+    if (left.length === 0) return;
+    signalAll(pgid, left, "SIGKILL");
+    await sleep(25);
+  }
+}
