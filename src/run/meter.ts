@@ -1,0 +1,142 @@
+// The session's MeteringService: the governor's decisions, written to the ledger (one line per
+// decision; alerts and `log`-mode reasons as their own lines), printed when they matter, counted
+// for the end-of-run summary, and turned into a stop of the agent by the kill rule (run.kill_on).
+import { nanosToUsd, type Nanos } from "../core/money.js";
+import { resolveModel } from "../core/pricing/resolve.js";
+import type { PricingTable } from "../core/pricing/types.js";
+import type { Governor } from "../core/policy/governor.js";
+import type { Decision } from "../core/policy/types.js";
+import type { Usage } from "../core/usage.js";
+import { LEDGER_VERSION, type DecisionLine } from "../ledger/entry.js";
+import type { LedgerWriter } from "../ledger/writer.js";
+import { whenAnswered, type MeteredCall, type MeteringService } from "../server/index.js";
+
+/** Which blocks stop the agent (config `run.kill_on`). */
+export type KillOn = "fatal" | "always" | "never";
+
+/** Totals of what the session's ledger recorded. */
+export interface MeterTotals {
+  spent: Nanos;
+  /** Recorded (allowed or warned) calls. */
+  calls: number;
+  blocked: number;
+  warned: number;
+}
+
+/** Dependencies of the session meter. */
+export interface SessionMeterOptions {
+  sessionId: string;
+  governor: Governor;
+  pricing: PricingTable;
+  ledger: LedgerWriter;
+  defaultAgent: string;
+  killOn: KillOn;
+  clock: () => number;
+  /** One line to stderr. */
+  notify: (line: string) => void;
+  /** Stops the agent (called after the blocked call has been answered). */
+  stop: (reason: string, decision: Decision) => void;
+}
+
+/** The session meter: a MeteringService plus its running totals. */
+export interface SessionMeter extends MeteringService {
+  totals(): MeterTotals;
+}
+
+// What a reservation was for, so its settlement can be written as a full ledger line.
+interface Pending {
+  call: MeteredCall;
+}
+
+/** Creates the meter of one session. */
+export function createSessionMeter(o: SessionMeterOptions): SessionMeter {
+  const totals: MeterTotals = { spent: 0, calls: 0, blocked: 0, warned: 0 };
+  const pending = new Map<string, Pending>();
+  let seq = 0;
+  const iso = (): string => new Date(o.clock()).toISOString();
+
+  const shouldStop = (d: Decision): boolean => d.action === "block" && (o.killOn === "always" || (o.killOn === "fatal" && d.fatal));
+
+  // Writes the decision's lines, prints what the user must see, and applies the kill rule.
+  const account = (call: MeteredCall, usage: Usage, d: Decision, extra: { estimated?: boolean } = {}): Decision => {
+    const id = `${o.sessionId}-${++seq}`;
+    const price = resolveModel(o.pricing, usage.model);
+    const line: DecisionLine = {
+      v: LEDGER_VERSION,
+      type: "decision",
+      ts: iso(),
+      session_id: o.sessionId,
+      id,
+      agent: call.agentId ?? o.defaultAgent,
+      model: usage.model,
+      priced_as: price?.id ?? null,
+      provider: price?.provider ?? null,
+      source: call.source,
+      action: d.action,
+      dimension: d.dimension,
+      reason: d.reason,
+      tokens: {
+        input: usage.inputTokens,
+        cache_read: usage.cacheReadTokens,
+        cache_write_5m: usage.cacheWrite5mTokens,
+        cache_write_1h: usage.cacheWrite1hTokens,
+        output: usage.outputTokens,
+        reasoning: usage.reasoningTokens,
+      },
+      cost_usd: nanosToUsd(d.cost),
+      cost_nanos: d.cost,
+      cumulative_usd: nanosToUsd(d.cumulative),
+    };
+    if (call.actionType !== undefined) line.action_type = call.actionType;
+    if (extra.estimated === true) line.estimated = true;
+    o.ledger.write(line);
+    if (d.action === "block") totals.blocked++;
+    else {
+      totals.calls++;
+      totals.spent += d.cost;
+      if (d.action === "warn") totals.warned++;
+    }
+    for (const alert of d.alerts) {
+      o.ledger.write({ v: LEDGER_VERSION, type: "alert", ts: iso(), session_id: o.sessionId, dimension: alert.dimension, ...(alert.agentId !== undefined ? { agent: alert.agentId } : {}), utilization: alert.utilization, threshold: alert.threshold, message: alert.message });
+      o.notify(`aegis: alert: ${alert.message}`);
+    }
+    if (d.log === true) {
+      o.ledger.write({ v: LEDGER_VERSION, type: "log", ts: iso(), session_id: o.sessionId, call_id: id, dimension: d.dimension, message: d.reason });
+      o.notify(`aegis: limit exceeded (on_exceed: log): ${d.reason}`);
+    }
+    if (d.action === "block") {
+      const who = line.agent === o.defaultAgent ? "" : ` (agent ${line.agent})`;
+      o.notify(`aegis: blocked a ${usage.model} call${who}: ${d.reason}`);
+      if (shouldStop(d)) {
+        // Answer the blocked call first: the stop runs once its HTTP response has been sent.
+        whenAnswered(() => o.stop(d.reason, d));
+      }
+    }
+    return d;
+  };
+
+  return {
+    check: (call) => o.governor.check(call),
+    async record(call) {
+      return account(call, call.usage, await o.governor.record(call));
+    },
+    async admit(call) {
+      const admission = await o.governor.admit(call);
+      if (admission.reservationId === undefined) account(call, call.usage, admission.decision);
+      else pending.set(admission.reservationId, { call });
+      return admission;
+    },
+    async settle(reservationId, actual, options = {}) {
+      const p = pending.get(reservationId);
+      pending.delete(reservationId);
+      const decision = await o.governor.settle(reservationId, actual);
+      return account(p?.call ?? { usage: actual, source: "proxy" }, actual, decision, options);
+    },
+    async release(reservationId) {
+      pending.delete(reservationId);
+      await o.governor.release(reservationId);
+    },
+    report: () => o.governor.report(),
+    totals: () => ({ ...totals }),
+  };
+}
