@@ -1,7 +1,24 @@
+// `aegis run [--config F] [--ledger F] [--agent ID] [--store URL] -- <command> [args…]`:
+// runs the agent under governance (DESIGN §3–§8). Everything happens in src/run/session.ts;
+// this adapter maps options and routes messages to stderr.
 import type { Output } from "../output.js";
-import { AegisError, EXIT } from "../../errors.js";
+import { runSession } from "../../run/session.js";
 
-/** `aegis run` (placeholder until the supervisor lands). */
-export async function runCommand(_command: string[], _opts: Record<string, unknown>, _out: Output): Promise<number> {
-  throw new AegisError("aegis run is not implemented yet", EXIT.aegisFailed);
+// An option value commander gave us, if it is a string.
+function str(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+/** `aegis run`: resolves to the exit code of DESIGN §8. */
+export async function runCommand(command: string[], opts: Record<string, unknown>, out: Output): Promise<number> {
+  return runSession({
+    command,
+    configPath: str(opts.config),
+    ledgerPath: str(opts.ledger),
+    agent: str(opts.agent),
+    store: str(opts.store),
+    cwd: process.cwd(),
+    env: process.env,
+    notify: (text) => out.message(text),
+  });
 }
