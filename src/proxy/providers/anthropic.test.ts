@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { anthropicAdapter as a } from "./anthropic.js";
+import type { SseEvent } from "../sse.js";
+
+const q = new URLSearchParams();
+const ev = (event: string, data: unknown): SseEvent => ({ event, data: JSON.stringify(data), raw: "" });
+
+describe("anthropic adapter", () => {
+  it("meters /v1/messages and /messages; passes count_tokens and reads; refuses batches", () => {
+    expect(a.match("POST", "/v1/messages", q)).toEqual({ action: "meter", kind: "messages" });
+    expect(a.match("POST", "/messages", q)).toEqual({ action: "meter", kind: "messages" });
+    expect(a.match("POST", "/v1/messages/count_tokens", q)).toEqual({ action: "pass" });
+    expect(a.match("GET", "/v1/models", q)).toEqual({ action: "pass" });
+    expect(a.match("POST", "/v1/messages/batches", q).action).toBe("refuse");
+    expect(a.match("POST", "/v1/complete", q).action).toBe("refuse");
+  });
+
+  it("reads model, stream and max_tokens; fingerprints system + messages", () => {
+    const body = { model: "claude-sonnet-4-5", max_tokens: 1024, stream: true, system: "be brief", messages: [{ role: "user", content: "hi" }] };
+    const f = a.inspect({ action: "meter", kind: "messages" }, body, Buffer.from(JSON.stringify(body)));
+    expect(f).toMatchObject({ model: "claude-sonnet-4-5", framing: "sse", maxOutputTokens: 1024, choices: 1 });
+    expect(f.fingerprintInput).toEqual(["be brief", body.messages]);
+  });
+
+  it("input_tokens excludes the cache; 5m and 1h writes come from cache_creation", () => {
+    const body = {
+      model: "claude-sonnet-4-5-20250929",
+      usage: {
+        input_tokens: 100,
+        output_tokens: 50,
+        cache_read_input_tokens: 1000,
+        cache_creation_input_tokens: 300,
+        cache_creation: { ephemeral_5m_input_tokens: 100, ephemeral_1h_input_tokens: 200 },
+        output_tokens_details: { thinking_tokens: 20 },
+      },
+    };
+    expect(a.usageFromBody("messages", body, "claude-sonnet-4-5")).toEqual({
+      model: "claude-sonnet-4-5-20250929",
+      inputTokens: 100,
+      cacheReadTokens: 1000,
+      cacheWrite5mTokens: 100,
+      cacheWrite1hTokens: 200,
+      outputTokens: 50,
+      reasoningTokens: 20,
+    });
+  });
+
+  it("cache writes without a TTL split bill as 5-minute writes", () => {
+    const body = { usage: { input_tokens: 1, output_tokens: 2, cache_creation_input_tokens: 40, cache_read_input_tokens: null, cache_creation: null } };
+    expect(a.usageFromBody("messages", body, "claude-haiku-4-5")).toMatchObject({ model: "claude-haiku-4-5", cacheWrite5mTokens: 40, cacheWrite1hTokens: 0, cacheReadTokens: 0 });
+  });
+
+  it("sums usage.iterations when present", () => {
+    const body = {
+      usage: {
+        input_tokens: 10,
+        output_tokens: 5,
+        iterations: [
+          { type: "compaction", input_tokens: 1000, output_tokens: 200, cache_read_input_tokens: 0 },
+          { type: "message", input_tokens: 10, output_tokens: 5, cache_read_input_tokens: 30 },
+        ],
+      },
+    };
+    expect(a.usageFromBody("messages", body, "claude-opus-4-6")).toMatchObject({ inputTokens: 1010, outputTokens: 205, cacheReadTokens: 30 });
+  });
+
+  it("stream: message_start usage, then cumulative message_delta usage overwrites (never adds)", () => {
+    const t = a.streamTracker("messages", "claude-sonnet-4-5");
+    t.onEvent(ev("message_start", { type: "message_start", message: { model: "claude-sonnet-4-5-20250929", usage: { input_tokens: 25, output_tokens: 1, cache_read_input_tokens: 100, cache_creation_input_tokens: 0 } } }));
+    t.onEvent(ev("content_block_delta", { type: "content_block_delta", delta: { type: "text_delta", text: "hi" } }));
+    t.onEvent(ev("message_delta", { type: "message_delta", delta: { stop_reason: null }, usage: { output_tokens: 10 } }));
+    t.onEvent(ev("message_delta", { type: "message_delta", delta: { stop_reason: "end_turn" }, usage: { output_tokens: 15, input_tokens: null, cache_read_input_tokens: null } }));
+    t.onEvent(ev("message_stop", { type: "message_stop" }));
+    expect(t.usage()).toEqual({
+      model: "claude-sonnet-4-5-20250929",
+      inputTokens: 25,
+      cacheReadTokens: 100,
+      cacheWrite5mTokens: 0,
+      cacheWrite1hTokens: 0,
+      outputTokens: 15,
+      reasoningTokens: 0,
+    });
+  });
+
+  it("a stream with no usage events yields no usage", () => {
+    const t = a.streamTracker("messages", "m");
+    t.onEvent(ev("ping", { type: "ping" }));
+    expect(t.usage()).toBeUndefined();
+  });
+
+  it("block body and stream error frame are in Anthropic's error shape", () => {
+    expect(a.errorBody(402, "aegis: over", "budget")).toEqual({ type: "error", error: { type: "billing_error", message: "aegis: over" }, request_id: null });
+    const frame = a.streamErrorFrame("boom", "unavailable", "sse");
+    expect(frame.startsWith("event: error\n")).toBe(true);
+    expect(JSON.parse(frame.split("data: ")[1] ?? "")).toEqual({ type: "error", error: { type: "api_error", message: "boom" }, request_id: null });
+  });
+});
