@@ -42,6 +42,7 @@ const openai: ModelPrice[] = [
   { id: "gpt-4.1-mini", provider: "openai", input: 0.4, cacheRead: 0.1, output: 1.6, maxOutputTokens: 32_768, source: "GPR openai.yml:351-400", checked: GPR, origin: builtin },
   { id: "gpt-4.1-nano", provider: "openai", input: 0.1, cacheRead: 0.025, output: 0.4, maxOutputTokens: 32_768, source: "GPR openai.yml:351-400", checked: GPR, origin: builtin },
   { id: "gpt-4o", provider: "openai", input: 2.5, cacheRead: 1.25, output: 10, maxOutputTokens: 16_384, source: "GPR openai.yml:416", checked: GPR, origin: builtin },
+  { id: "gpt-4o-2024-05-13", provider: "openai", input: 5, output: 15, maxOutputTokens: 4_096, source: "OpenAI pricing page: the first gpt-4o snapshot keeps its launch price (no cached rate); listed so it never resolves to gpt-4o", checked: GPR, origin: builtin },
   { id: "gpt-4o-mini", provider: "openai", input: 0.15, cacheRead: 0.075, output: 0.6, maxOutputTokens: 16_384, source: "GPR openai.yml:448", checked: GPR, origin: builtin },
   { id: "gpt-4-turbo", provider: "openai", input: 10, cacheRead: 5, output: 30, maxOutputTokens: 4_096, source: "reference table (March 2026); OpenAI list price 10/30", checked: GPR, origin: builtin },
   { id: "o1", provider: "openai", input: 15, cacheRead: 7.5, output: 60, maxOutputTokens: 100_000, source: "GPR openai.yml:1284 (incl. o1-preview)", checked: GPR, origin: builtin },
