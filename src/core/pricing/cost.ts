@@ -1,0 +1,84 @@
+// The cost of one call: normalised usage × a model's rates, rounded once to the nano-dollar.
+// Rates are decimals in USD per million tokens (0.075, 1.25); adding float products would drift
+// (0.1 + 0.2), so each rate is scaled to an integer number of nano-dollars per million tokens and
+// the sum is formed in BigInt: Σ tokens × rate (nano-USD per 1M tokens) / 1e6, rounded half-up.
+import type { Nanos } from "../money.js";
+import { promptTokensOf, type Usage } from "../usage.js";
+import type { ModelPrice, Rates } from "./types.js";
+
+interface ScaledRates {
+  input: bigint;
+  cacheRead: bigint;
+  cacheWrite5m: bigint;
+  cacheWrite1h: bigint;
+  output: bigint;
+}
+
+const scaledCache = new WeakMap<Rates, ScaledRates>();
+const MILLION = 1_000_000n;
+const HALF_MILLION = 500_000n;
+
+// USD per 1M tokens → integer nano-USD per 1M tokens (exact for rates with up to 9 decimals).
+function scale(usdPerMillion: number): bigint {
+  return BigInt(Math.round(usdPerMillion * 1e9));
+}
+
+// The effective rates of one band: cache reads and 5m writes default to input, 1h writes to 5m writes.
+function scaledRatesOf(r: Rates): ScaledRates {
+  let s = scaledCache.get(r);
+  if (s === undefined) {
+    const input = scale(r.input);
+    const cacheWrite5m = r.cacheWrite5m === undefined ? input : scale(r.cacheWrite5m);
+    s = {
+      input,
+      cacheRead: r.cacheRead === undefined ? input : scale(r.cacheRead),
+      cacheWrite5m,
+      cacheWrite1h: r.cacheWrite1h === undefined ? cacheWrite5m : scale(r.cacheWrite1h),
+      output: scale(r.output),
+    };
+    scaledCache.set(r, s);
+  }
+  return s;
+}
+
+function tokens(field: string, n: number): bigint {
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new RangeError(`usage.${field} must be a non-negative integer token count, got ${String(n)}`);
+  }
+  return BigInt(n);
+}
+
+/** The rates a call is billed at: the long-context tier when its whole prompt exceeds the threshold. */
+export function ratesFor(usage: Usage, price: ModelPrice): Rates {
+  const tier = price.longContext;
+  return tier !== undefined && promptTokensOf(usage) > tier.aboveTokens ? tier : price;
+}
+
+/**
+ * The exact cost of one call in nano-USD: fresh input, cache reads, 5-minute and 1-hour cache
+ * writes and output, each at its rate; past a long-context threshold every token bills at the
+ * tier's rates (a cliff, as providers bill it).
+ */
+export function costOf(usage: Usage, price: ModelPrice): Nanos {
+  const r = scaledRatesOf(ratesFor(usage, price));
+  const total =
+    tokens("inputTokens", usage.inputTokens) * r.input +
+    tokens("cacheReadTokens", usage.cacheReadTokens) * r.cacheRead +
+    tokens("cacheWrite5mTokens", usage.cacheWrite5mTokens) * r.cacheWrite5m +
+    tokens("cacheWrite1hTokens", usage.cacheWrite1hTokens) * r.cacheWrite1h +
+    tokens("outputTokens", usage.outputTokens) * r.output;
+  return Number((total + HALF_MILLION) / MILLION);
+}
+
+/** The message for a model aegis has no price for: why it is blocked and how to price it. */
+export function describeUnknownModel(model: string): string {
+  const shown = model === "" ? "(none)" : JSON.stringify(model);
+  const key = /^[a-z0-9][a-z0-9._-]*$/i.test(model) ? model : JSON.stringify(model === "" ? "my-model" : model);
+  return [
+    `Unknown model ${shown}: aegis has no price for it, so the call is blocked rather than priced as zero or as another model.`,
+    `Price it in aegis.yaml (USD per million tokens; "cached" is optional):`,
+    `  pricing:`,
+    `    ${key}: { input: 1.0, output: 4.0, cached: 0.1 }`,
+    `Run "aegis pricing list" to see the models aegis knows.`,
+  ].join("\n");
+}
