@@ -1,22 +1,9 @@
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Usage } from "../usage.js";
-import type { ModelPrice } from "../pricing/types.js";
 import { usdToNanos } from "../money.js";
+import { describeUnknownModel } from "../pricing/cost.js";
 import { createGovernor, type CallRequest, type Limits } from "./index.js";
 import { limits, manualClock, REFERENCE_PRICES, usage } from "./testing.js";
-
-// Stand-in for src/core/pricing/cost.ts until it lands: the reference formula in nanos.
-vi.mock("../pricing/cost.js", () => ({
-  costOf: (u: Usage, p: ModelPrice) =>
-    Math.round(
-      (u.inputTokens * p.input +
-        u.cacheReadTokens * (p.cacheRead ?? p.input) +
-        (u.cacheWrite5mTokens + u.cacheWrite1hTokens) * (p.cacheWrite5m ?? p.input) +
-        u.outputTokens * p.output) *
-        1000,
-    ),
-  describeUnknownModel: (m: string) => `Unknown model "${m}": add its prices under pricing: in aegis.yaml`,
-}));
 
 const usd = usdToNanos;
 let seq = 0;
@@ -32,7 +19,7 @@ describe("Governor: each dimension blocks with the reference reason string and r
   it.each([
     ["per_call", { perCall: 0.01 }, "Call cost $0.1250 exceeds per-call limit $0.0100", false],
     ["per_session", { perSession: 0.001 }, "Session spend $0.1250 would exceed per-session limit $0.0010", true],
-    ["daily", { daily: 0.001 }, "Daily spend $0.1250 would exceed daily budget $0.0010", true],
+    ["daily", { daily: 0.001 }, "Daily spend $0.1250 would exceed daily budget $0.0010 (day 2026-03-14 UTC, resets 2026-03-15T00:00Z)", true],
     ["per_minute_tokens", { perMinuteTokens: 100 }, "Token rate 20000 would exceed per-minute limit 100", false],
     ["budget", { budget: 0.001 }, "Total spend $0.1250 would exceed budget $0.0010", true],
   ] as const)("%s", async (dimension, over, reason, fatal) => {
@@ -147,7 +134,7 @@ describe("Governor: unknown models", () => {
     expect(d).toMatchObject({
       action: "block",
       dimension: "unknown_model",
-      reason: 'Unknown model "my-fine-tune": add its prices under pricing: in aegis.yaml',
+      reason: describeUnknownModel("my-fine-tune"),
       cost: 0,
       fatal: false,
     });

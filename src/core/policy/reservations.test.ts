@@ -1,16 +1,7 @@
-import { describe, expect, it, vi } from "vitest";
-import type { Usage } from "../usage.js";
-import type { ModelPrice } from "../pricing/types.js";
+import { describe, expect, it } from "vitest";
 import { usdToNanos } from "../money.js";
 import { createGovernor, createMemoryStore, type AgentSpec, type Limits, type SharedBudgetStore } from "./index.js";
 import { limits, manualClock, REFERENCE_PRICES, usage } from "./testing.js";
-
-// Stand-in for src/core/pricing/cost.ts until it lands: the reference formula in nanos.
-vi.mock("../pricing/cost.js", () => ({
-  costOf: (u: Usage, p: ModelPrice) =>
-    Math.round((u.inputTokens * p.input + u.cacheReadTokens * (p.cacheRead ?? p.input) + u.outputTokens * p.output) * 1000),
-  describeUnknownModel: (m: string) => `Unknown model "${m}"`,
-}));
 
 const usd = usdToNanos;
 const TEN_K = usage("gpt-4o", 10_000, 10_000); // $0.125

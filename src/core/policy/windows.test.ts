@@ -1,15 +1,8 @@
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Usage } from "../usage.js";
-import type { ModelPrice } from "../pricing/types.js";
 import { createGovernor, type Limits } from "./index.js";
 import { zonedDayKey } from "./day-key.js";
 import { limits, manualClock, REFERENCE_PRICES, usage, type ManualClock } from "./testing.js";
-
-// Stand-in for src/core/pricing/cost.ts until it lands: the reference formula in nanos.
-vi.mock("../pricing/cost.js", () => ({
-  costOf: (u: Usage, p: ModelPrice) => Math.round((u.inputTokens * p.input + u.outputTokens * p.output) * 1000),
-  describeUnknownModel: (m: string) => `Unknown model "${m}"`,
-}));
 
 let seq = 0;
 const gov = (l: Limits, clock: ManualClock) =>
@@ -38,7 +31,7 @@ describe("Windows under an injected clock", () => {
     expect((await g.record(rec(TEN_K))).action).toBe("allow");
     expect((await g.record(rec(TEN_K))).dimension).toBe("daily_alert");
     clock.advance(50_000);
-    expect(await g.record(rec(TEN_K))).toMatchObject({ action: "block", dimension: "daily", reason: "Daily spend $0.3750 would exceed daily budget $0.3000" });
+    expect(await g.record(rec(TEN_K))).toMatchObject({ action: "block", dimension: "daily", reason: "Daily spend $0.3750 would exceed daily budget $0.3000 (day 2026-03-14 UTC, resets 2026-03-15T00:00Z)" });
     expect((await g.report()).daily_spent).toBe(0.25);
     clock.advance(20_000); // 00:00:10 the next day
     expect((await g.report()).daily_spent).toBe(0);
