@@ -42,7 +42,7 @@ export function storeAlerts(settled: readonly SettledLine[], lines: readonly Bud
       out.push({ dimension: "daily_alert", utilization, threshold, message: alertMessage({ kind: "daily" }, utilization, threshold) });
     } else if (role.kind === "total") {
       out.push({ dimension: "budget_alert", utilization, threshold, message: alertMessage({ kind: "budget" }, utilization, threshold) });
-    } else {
+    } else if (role.kind === "agent") {
       out.push({
         dimension: "agent_budget_alert",
         agentId: role.agentId,

@@ -65,16 +65,21 @@ export function localViolations(limits: Limits, f: LocalFigures): Violation[] {
  * agent budgets on the path, the one with the least room binds (the child's effective budget is
  * the least remaining along its path); lines come ordered from the calling agent up to the root.
  */
-export function storeViolations(lines: readonly LineUse[], cost: Nanos, callAgent: string): Violation[] {
+export function storeViolations(
+  lines: readonly LineUse[],
+  cost: Nanos,
+  callAgent: string,
+  dayWindow?: (day: string) => string,
+): Violation[] {
   const out: Violation[] = [];
   let binding: { agentId: string; projected: Nanos; limit: Nanos; room: Nanos } | undefined;
   for (const line of lines) {
     if (line.limit === undefined || line.used + cost <= line.limit) continue;
     const projected = line.used + cost;
     const role = roleOf(line.key);
-    if (role.kind === "daily") out.push({ dimension: "daily", reason: dailyReason(projected, line.limit) });
+    if (role.kind === "daily") out.push({ dimension: "daily", reason: dailyReason(projected, line.limit, false, dayWindow?.(role.day)) });
     else if (role.kind === "total") out.push({ dimension: "budget", reason: budgetReason(projected, line.limit) });
-    else {
+    else if (role.kind === "agent") {
       const room = line.limit - line.used;
       if (binding === undefined || room < binding.room) binding = { agentId: role.agentId, projected, limit: line.limit, room };
     }

@@ -6,6 +6,7 @@ import type { AgentSpec, Limits } from "./types.js";
 import type { SharedBudgetStore } from "./store.js";
 import { AgentTree, defaultAgentOf } from "./agent-tree.js";
 import { utcDayKey, zonedDayKey, type DayKey } from "./day-key.js";
+import { dayWindowLabel, UTC_ZONE } from "./day-window.js";
 import { createMemoryStore } from "./memory-store.js";
 import { SessionGovernor } from "./session-governor.js";
 
@@ -16,7 +17,9 @@ export type * from "./store.js";
 export { createMemoryStore } from "./memory-store.js";
 export { defaultAgentOf, FALLBACK_AGENT } from "./agent-tree.js";
 export { utcDayKey, zonedDayKey, type DayKey } from "./day-key.js";
-export { agentKey, dailyKey, roleOf, TOTAL_KEY, type BudgetRole } from "./keys.js";
+export { agentKey, dailyKey, modelKey, roleOf, TOTAL_KEY, type BudgetRole } from "./keys.js";
+export { dayEndsAt, dayWindowLabel } from "./day-window.js";
+export { StoreUnavailableError } from "./store.js";
 
 /** How long an unsettled reservation holds budget before a shared store may reclaim it. */
 export const DEFAULT_LEASE_MS = 15 * 60_000;
@@ -38,6 +41,12 @@ export interface GovernorOptions {
   dayKey?: DayKey;
   /** Lease of a reservation in a shared store (default 15 minutes). */
   reservationLeaseMs?: number;
+  /**
+   * When the store is unavailable (StoreUnavailableError): false (default) blocks the call — no
+   * call is admitted that cannot be accounted for; true admits it with a warning that is logged,
+   * and its spend is settled to the store once the store answers again.
+   */
+  storeFailOpen?: boolean;
 }
 
 /** Creates the cost governor of one session (DESIGN §6). Throws on a malformed agent tree. */
@@ -57,5 +66,7 @@ export function createGovernor(options: GovernorOptions): Governor {
       options.dayKey ??
       (options.limits.dailyResetTimezone !== undefined ? zonedDayKey(options.limits.dailyResetTimezone) : utcDayKey),
     leaseMs: options.reservationLeaseMs ?? DEFAULT_LEASE_MS,
+    failOpen: options.storeFailOpen ?? false,
+    dayWindow: (day) => dayWindowLabel(day, options.limits.dailyResetTimezone ?? UTC_ZONE),
   });
 }

@@ -16,6 +16,8 @@ export interface SettledFigures {
   settled: readonly SettledLine[];
   lines: readonly BudgetLine[];
   callAgent: string;
+  /** Words for the daily window of a day key (see dayWindowLabel). */
+  dayWindow?: (day: string) => string;
 }
 
 /** Every limit that the committed spend now exceeds (per-call, per-session, day, total, agents). */
@@ -33,9 +35,9 @@ export function settledViolations(limits: Limits, f: SettledFigures): Violation[
     const limit = limitOf.get(s.key);
     if (limit === undefined || s.spentAfter <= limit) continue;
     const role = roleOf(s.key);
-    if (role.kind === "daily") out.push({ dimension: "daily", reason: dailyReason(s.spentAfter, limit, true) });
+    if (role.kind === "daily") out.push({ dimension: "daily", reason: dailyReason(s.spentAfter, limit, true, f.dayWindow?.(role.day)) });
     else if (role.kind === "total") out.push({ dimension: "budget", reason: budgetReason(s.spentAfter, limit, true) });
-    else if (!agentDone) {
+    else if (role.kind === "agent" && !agentDone) {
       // Lines run from the calling agent upwards: the nearest exceeded budget is named.
       agentDone = true;
       out.push({ dimension: "agent_budget", reason: agentReason(role.agentId, f.callAgent, s.spentAfter, limit, true) });

@@ -16,9 +16,13 @@ export function perSessionReason(projected: Nanos, limit: Nanos, settled = false
   return `Session spend ${formatUsd(projected)} ${verb(settled)} per-session limit ${formatUsd(limit)}`;
 }
 
-/** `Daily spend $0.1250 would exceed daily budget $0.0010` */
-export function dailyReason(projected: Nanos, limit: Nanos, settled = false): string {
-  return `Daily spend ${formatUsd(projected)} ${verb(settled)} daily budget ${formatUsd(limit)}`;
+/**
+ * `Daily spend $0.1250 would exceed daily budget $0.0010`, followed by the window when known:
+ * `… (day 2026-11-28 Europe/Berlin, resets 2026-11-29T00:00 local)` (see dayWindowLabel).
+ */
+export function dailyReason(projected: Nanos, limit: Nanos, settled = false, window?: string): string {
+  const base = `Daily spend ${formatUsd(projected)} ${verb(settled)} daily budget ${formatUsd(limit)}`;
+  return window === undefined ? base : `${base} ${window}`;
 }
 
 /** `Token rate 20000 would exceed per-minute limit 100` */

@@ -12,17 +12,18 @@ import { buildReport } from "../report/build-report.js";
 import type { SessionReport } from "../report/types.js";
 import type { Admission, Clock, Governor } from "./governor.js";
 import { FATAL_DIMENSIONS, type AgentSpec, type CallRequest, type Decision, type Limits } from "./types.js";
-import type { BudgetLine, SharedBudgetStore } from "./store.js";
+import type { BudgetLine, KeyTotals, ReserveResult, SettledLine, SharedBudgetStore } from "./store.js";
 import type { AgentTree } from "./agent-tree.js";
 import type { DayKey } from "./day-key.js";
 import { firstViolation, localViolations, storeViolations, type Violation } from "./evaluate.js";
 import { settledViolations } from "./overrun.js";
 import { sessionAlert, storeAlerts } from "./alerts.js";
-import { agentKey, dailyKey, TOTAL_KEY } from "./keys.js";
+import { agentKey, dailyKey, modelKey, TOTAL_KEY } from "./keys.js";
 import { LoopDetector, loopKey } from "./loop-detector.js";
 import { RateWindow } from "./rate-window.js";
 import { loopReason } from "./reasons.js";
 import { SessionStats } from "./session-stats.js";
+import { isUnavailable, storeDownDecision, unavailable } from "./store-down.js";
 
 /** Everything the governor needs, resolved (defaults filled in by createGovernor). */
 export interface GovernorDeps {
@@ -37,6 +38,10 @@ export interface GovernorDeps {
   newId: () => string;
   dayKey: DayKey;
   leaseMs: number;
+  /** Admit (with a logged warning) instead of blocking when the store is unavailable. */
+  failOpen: boolean;
+  /** Words for a day's window in daily reasons (see dayWindowLabel). */
+  dayWindow: (day: string) => string;
 }
 
 // A call as the governor sees it once its agent, price and loop identity are known.
@@ -76,12 +81,18 @@ export class SessionGovernor implements Governor {
     if (p.price === undefined) return this.unknownModel(p);
     const found = this.localFound(p, this.loops.peek(p.loopKey, now), now);
     const lines = this.linesFor(p.agentId, now);
-    const totals = await this.d.store.read(lines.map((l) => l.key), now);
+    let totals: Map<string, KeyTotals>;
+    try {
+      totals = await this.d.store.read(lines.map((l) => l.key), now);
+    } catch (error) {
+      const down = unavailable(error);
+      return found.length > 0 ? this.verdict(p, firstViolation(found)) : this.storeDown(p, down.message);
+    }
     const uses = lines.map((l) => {
       const t = totals.get(l.key);
       return { ...l, used: (t?.spent ?? 0) + (t?.reserved ?? 0) };
     });
-    found.push(...storeViolations(uses, p.cost, p.agentId));
+    found.push(...storeViolations(uses, p.cost, p.agentId, this.d.dayWindow));
     return this.verdict(p, firstViolation(found));
   }
 
@@ -97,9 +108,12 @@ export class SessionGovernor implements Governor {
     if (enforce && found.length > 0) {
       // The daily budget is checked before the per-minute rate: only then ask the store.
       if (found.every((v) => v.dimension === "per_minute_tokens")) {
-        const totals = await this.d.store.read(lines.map((l) => l.key), now);
+        const totals = await this.d.store.read(lines.map((l) => l.key), now).catch((error: unknown) => {
+          unavailable(error); // the rate limit decides; the store's answer would only name an earlier limit
+          return new Map<string, KeyTotals>();
+        });
         const uses = lines.map((l) => ({ ...l, used: (totals.get(l.key)?.spent ?? 0) + (totals.get(l.key)?.reserved ?? 0) }));
-        found.push(...storeViolations(uses, p.cost, p.agentId));
+        found.push(...storeViolations(uses, p.cost, p.agentId, this.d.dayWindow));
       }
       return this.blocked(this.verdict(p, firstViolation(found)));
     }
@@ -107,8 +121,24 @@ export class SessionGovernor implements Governor {
     const id = this.d.newId();
     this.sessionReserved += p.cost;
     this.rate.add(now, p.tokens, id);
-    const res = await this.d.store.reserve({ id, lines, amount: p.cost, enforce, now, leaseMs: this.d.leaseMs });
-    const shared = storeViolations(res.lines, p.cost, p.agentId);
+    let res: ReserveResult;
+    try {
+      res = await this.d.store.reserve({ id, lines, amount: p.cost, enforce, now, leaseMs: this.d.leaseMs });
+    } catch (error) {
+      const down = isUnavailable(error);
+      if (down === undefined || !this.d.failOpen) {
+        this.sessionReserved -= p.cost;
+        this.rate.remove(id);
+        if (down === undefined) throw error;
+        return this.blocked(this.storeDown(p, down.message));
+      }
+      // Fail open: admitted without a shared reservation; its settle reaches the store when it is back.
+      const decision = found.length > 0 ? this.verdict(p, firstViolation(found)) : this.storeDown(p, down.message);
+      if (decision.action === "warn") this.stats.warnedCount++;
+      this.open.set(id, { agentId: p.agentId, cost: p.cost, lines, warned: decision.action === "warn" });
+      return { decision, reservationId: id };
+    }
+    const shared = storeViolations(res.lines, p.cost, p.agentId, this.d.dayWindow);
     if (!res.ok) {
       this.sessionReserved -= p.cost;
       this.rate.remove(id);
@@ -137,23 +167,32 @@ export class SessionGovernor implements Governor {
     this.rate.remove(reservationId);
     this.rate.add(now, rateTokensOf(actual));
     this.stats.record(r.agentId, actual, cost);
-    const settled = await this.d.store.settle({ id: reservationId, keys: r.lines.map((l) => l.key), amount: cost, now });
+    let settled: SettledLine[] = [];
+    let storeNote: Violation | undefined;
+    try {
+      settled = await this.d.store.settle({ id: reservationId, keys: this.settleKeys(r, actual.model), amount: cost, now });
+    } catch (error) {
+      // The money is spent and the ledger records it; the decision says the store missed it.
+      storeNote = { dimension: "store", reason: unavailable(error).message };
+    }
     const { limits } = this.d;
     const alerts = [
       ...sessionAlert(before, this.sessionSpent, limits.perSession, limits.alertThreshold),
       ...storeAlerts(settled, r.lines, limits.alertThreshold),
     ];
-    const over = firstViolation(settledViolations(limits, { cost, sessionSpent: this.sessionSpent, settled, lines: r.lines, callAgent: r.agentId }));
+    const over = firstViolation(
+      settledViolations(limits, { cost, sessionSpent: this.sessionSpent, settled, lines: r.lines, callAgent: r.agentId, dayWindow: this.d.dayWindow }),
+    );
     const note: Violation | undefined =
       price === undefined
         ? { dimension: "unknown_model", reason: `${describeUnknownModel(actual.model)} (billed the admitted estimate)` }
-        : over;
+        : (over ?? storeNote);
     const first = alerts[0];
     const base = { cost, cumulative: this.sessionSpent, fatal: false, alerts };
     let decision: Decision;
     if (note !== undefined) {
       decision = { action: "warn", reason: note.reason, dimension: note.dimension, ...base };
-      if (limits.onExceed === "log" && note === over) decision.log = true;
+      if ((limits.onExceed === "log" && note === over) || note === storeNote) decision.log = true;
     } else if (first !== undefined) decision = { action: "warn", reason: first.message, dimension: first.dimension, ...base };
     else decision = { action: "allow", reason: "", dimension: "", ...base };
     if (decision.action === "warn" && !r.warned) this.stats.warnedCount++;
@@ -166,7 +205,8 @@ export class SessionGovernor implements Governor {
     this.open.delete(reservationId);
     this.sessionReserved -= r.cost;
     this.rate.remove(reservationId);
-    await this.d.store.release(reservationId);
+    // An unreachable store keeps the reservation until its lease lapses: nothing more to do.
+    await this.d.store.release(reservationId).catch((error: unknown) => void unavailable(error));
   }
 
   async record(call: CallRequest): Promise<Decision> {
@@ -181,7 +221,10 @@ export class SessionGovernor implements Governor {
   async report(): Promise<SessionReport> {
     const now = this.d.clock();
     const day = dailyKey(this.d.dayKey(now));
-    const totals = await this.d.store.read([TOTAL_KEY, day], now);
+    const totals = await this.d.store.read([TOTAL_KEY, day], now).catch((error: unknown) => {
+      unavailable(error); // the report still has the session's own figures
+      return new Map<string, KeyTotals>();
+    });
     return buildReport({
       sessionId: this.d.sessionId,
       limits: this.d.limits,
@@ -189,7 +232,7 @@ export class SessionGovernor implements Governor {
       spendByAgent: this.stats.byAgent,
       spendByModel: this.stats.byModel,
       spent: this.sessionSpent,
-      totalSpent: totals.get(TOTAL_KEY)?.spent ?? 0,
+      ...(totals.has(TOTAL_KEY) ? { totalSpent: totals.get(TOTAL_KEY)?.spent ?? 0 } : {}),
       callCount: this.stats.callCount,
       blockedCount: this.stats.blockedCount,
       warnedCount: this.stats.warnedCount,
@@ -245,6 +288,19 @@ export class SessionGovernor implements Governor {
       if (a.budget !== undefined) lines.push({ key: agentKey(a.id), limit: a.budget });
     }
     return lines;
+  }
+
+  // Keys a settle adds the spend to: the reserved lines, every agent on the path (budgeted or not:
+  // per-agent totals for reports, and history if a budget is added later) and the model.
+  private settleKeys(r: OpenReservation, model: string): string[] {
+    const keys = new Set(r.lines.map((l) => l.key));
+    for (const a of this.d.tree.pathOf(r.agentId)) keys.add(agentKey(a.id));
+    keys.add(modelKey(model));
+    return [...keys];
+  }
+
+  private storeDown(p: Prepared, cause: string): Decision {
+    return storeDownDecision(this.d.failOpen, cause, p.cost, this.sessionSpent);
   }
 
   // The decision for a call that was not (or not yet) recorded, given what it violates.

@@ -4,7 +4,8 @@
 // budgets that several processes may share: the total budget, each UTC day, and each agent's
 // budget. Keys are opaque strings chosen by the governor (see budgetKeys in keys.ts). A store
 // only needs two atomic operations — check-and-reserve several keys, and settle — which map onto
-// a SQLite transaction or a Redis Lua script. Methods are async for Redis; the memory store
+// a SQLite transaction or a Redis Lua script. A store that cannot answer rejects with
+// StoreUnavailableError; any other rejection is a bug. Methods are async for Redis; the memory store
 // answers synchronously inside them so the hot path costs no I/O.
 
 import type { Nanos } from "../money.js";
@@ -67,7 +68,20 @@ export interface KeyTotals {
   reserved: Nanos;
 }
 
-/** Persistent, possibly shared budget state (memory by default; SQLite or Redis later). */
+/**
+ * Thrown (rejected) by a store that cannot answer: a Redis server that is down, a SQLite file that
+ * is corrupt or locked past its busy timeout. The message is for the user (it names the store and
+ * the cause, never a stack). The governor turns it into a `store` decision: blocked by default
+ * (fail closed), admitted with a loud warning under `store.fail_open`.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "StoreUnavailableError";
+  }
+}
+
+/** Persistent, possibly shared budget state (memory by default; SQLite or Redis). */
 export interface SharedBudgetStore {
   /** Current totals of the keys (absent keys read as zero). */
   read(keys: readonly string[], now: number): Promise<Map<string, KeyTotals>>;
@@ -77,4 +91,6 @@ export interface SharedBudgetStore {
   settle(request: SettleRequest): Promise<SettledLine[]>;
   /** Drops a reservation without spending; unknown or expired ids are ignored. */
   release(id: string): Promise<void>;
+  /** Releases connections and files (persistent stores); the store is unusable afterwards. */
+  close?(): Promise<void>;
 }

@@ -11,7 +11,8 @@ export type Action = "allow" | "warn" | "block";
  * The dimension a decision refers to. Limit dimensions are checked in this order (DESIGN §6):
  * per_call, per_session, daily, per_minute_tokens, budget, agent_budget. "loop" and "unknown_model"
  * come before them (a call that cannot be priced or is a loop is refused whatever it costs);
- * the "*_alert" dimensions mark the call that first crosses the alert threshold of a budget.
+ * the "*_alert" dimensions mark the call that first crosses the alert threshold of a budget;
+ * "store" marks a call decided without the shared budget store (unreachable or unusable).
  */
 export type Dimension =
   | ""
@@ -23,6 +24,7 @@ export type Dimension =
   | "per_minute_tokens"
   | "budget"
   | "agent_budget"
+  | "store"
   | "per_session_alert"
   | "daily_alert"
   | "budget_alert"
