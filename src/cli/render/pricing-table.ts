@@ -1,0 +1,112 @@
+// Renders the pricing table in force: JSON rows for machines, a cli-table3 table for people
+// (boxed and coloured on a terminal, borderless and plain when piped, compact when narrow).
+import Table from "cli-table3";
+import type { ChalkInstance } from "chalk";
+import type { ModelPrice, Rates } from "../../core/pricing/types.js";
+
+/** One band of effective rates (defaults applied), USD per million tokens. */
+export interface RatesJson {
+  input: number;
+  cacheRead: number;
+  cacheWrite5m: number;
+  cacheWrite1h: number;
+  output: number;
+}
+
+/** One row of `aegis pricing list --json`. */
+export interface PriceRowJson extends RatesJson {
+  id: string;
+  provider: string;
+  longContext: (RatesJson & { aboveTokens: number }) | null;
+  maxOutputTokens: number | null;
+  aliases: string[];
+  source: string;
+  checked: string;
+  origin: "builtin" | "config";
+}
+
+/** Sorts by provider, then id (numeric-aware, so gpt-5.2 comes before gpt-5.10). */
+export function sortPrices(prices: Iterable<ModelPrice>): ModelPrice[] {
+  return [...prices].sort((a, b) => a.provider.localeCompare(b.provider) || a.id.localeCompare(b.id, "en", { numeric: true }));
+}
+
+// The rates actually billed: reads and 5m writes default to input, 1h writes to 5m writes.
+function effective(r: Rates): RatesJson {
+  const cacheWrite5m = r.cacheWrite5m ?? r.input;
+  return { input: r.input, cacheRead: r.cacheRead ?? r.input, cacheWrite5m, cacheWrite1h: r.cacheWrite1h ?? cacheWrite5m, output: r.output };
+}
+
+/** The JSON rows (numbers, effective rates) for `--json`. */
+export function priceRowsJson(prices: ModelPrice[]): PriceRowJson[] {
+  return prices.map((p) => ({
+    id: p.id,
+    provider: p.provider,
+    ...effective(p),
+    longContext: p.longContext ? { aboveTokens: p.longContext.aboveTokens, ...effective(p.longContext) } : null,
+    maxOutputTokens: p.maxOutputTokens ?? null,
+    aliases: p.aliases ?? [],
+    source: p.source,
+    checked: p.checked,
+    origin: p.origin,
+  }));
+}
+
+/** "$2.50", "$0.075", "$0.0028": two decimals at least, no float noise. */
+export function formatRate(usd: number): string {
+  const fixed = usd.toFixed(6).replace(/0+$/, "");
+  const [whole = "0", frac = ""] = fixed.split(".");
+  return `$${whole}.${frac.padEnd(2, "0")}`;
+}
+
+const DASH = "—";
+const rate = (v: number | undefined): string => (v === undefined ? DASH : formatRate(v));
+const tokensShort = (n: number): string => (n % 1000 === 0 ? `${n / 1000}k` : String(n));
+
+function writes(p: Rates): string {
+  return p.cacheWrite5m === undefined && p.cacheWrite1h === undefined ? DASH : `${rate(p.cacheWrite5m)} / ${rate(p.cacheWrite1h)}`;
+}
+
+function longContext(p: ModelPrice, compact: boolean): string {
+  const t = p.longContext;
+  if (t === undefined) return "";
+  return compact ? `>${tokensShort(t.aboveTokens)}` : `>${tokensShort(t.aboveTokens)}: in ${formatRate(t.input)}, out ${formatRate(t.output)}`;
+}
+
+/** How the table is drawn. */
+export interface TableStyle {
+  color: ChalkInstance;
+  /** Box-drawing borders (a terminal) or aligned columns only (piped). */
+  borders: boolean;
+  /** The narrow layout: model, input, cached, output, long-context threshold. */
+  compact: boolean;
+}
+
+const NO_BORDERS = {
+  top: "", "top-mid": "", "top-left": "", "top-right": "", bottom: "", "bottom-mid": "", "bottom-left": "", "bottom-right": "",
+  left: "", "left-mid": "", mid: "", "mid-mid": "", right: "", "right-mid": "", middle: "  ",
+};
+
+/** The human table (USD per million tokens). */
+export function renderPriceTable(prices: ModelPrice[], style: TableStyle): string {
+  const head = style.compact
+    ? ["model", "input", "cached", "output", "long ctx"]
+    : ["model", "provider", "input", "cached input", "cache write 5m / 1h", "output", "long context (whole request)", "checked"];
+  const table = new Table({
+    head: head.map((h) => style.color.bold(h)),
+    style: { head: [], border: [], compact: true, "padding-left": style.borders ? 1 : 0, "padding-right": style.borders ? 1 : 0 },
+    ...(style.borders ? {} : { chars: NO_BORDERS }),
+  });
+  for (const p of prices) {
+    const id = p.origin === "config" ? `${p.id} ${style.color.yellow("(config)")}` : p.id;
+    table.push(
+      style.compact
+        ? [id, formatRate(p.input), rate(p.cacheRead), formatRate(p.output), longContext(p, true)]
+        : [id, p.provider, formatRate(p.input), rate(p.cacheRead), writes(p), formatRate(p.output), longContext(p, false), p.checked],
+    );
+  }
+  return table
+    .toString()
+    .split("\n")
+    .map((line) => line.trimEnd())
+    .join("\n");
+}
