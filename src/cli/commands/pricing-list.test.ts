@@ -60,7 +60,8 @@ describe("aegis pricing list (table)", () => {
     expect(await pricingListCommand({}, out, none)).toBe(0);
     const lines = out.stdout.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^model\s+provider\s+input\s+cached input\s+cache write 5m \/ 1h\s+output\s+long context.*checked$/);
-    expect(out.stdout).not.toMatch(/[│┌─]|\u001b\[/);
+    expect(out.stdout).not.toMatch(/[│┌─]/);
+    expect(out.stdout).not.toContain("\u001b[");
     expect(out.stdout).toMatch(/^gpt-4o\s+openai\s+\$2\.50\s+\$1\.25\s+—\s+\$10\.00\s+2026-\d\d-\d\d$/m);
     expect(out.stdout).toMatch(/^claude-sonnet-4\s+anthropic\s+\$3\.00\s+\$0\.30\s+\$3\.75 \/ \$6\.00\s+\$15\.00\s+>200k: in \$6\.00, out \$22\.50\s+2026/m);
     expect(lines.length - 1).toBeGreaterThanOrEqual(30);
