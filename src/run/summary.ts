@@ -18,7 +18,8 @@ export interface SummaryInput {
 export function formatRunSummary(s: SummaryInput): string {
   const { totals } = s;
   const parts: string[] = [];
-  if (totals.calls + totals.blocked > 0) parts.push(formatAttributionReport(s.report.agents, totals.spent, s.budget), "");
+  // A blank line first sets the report apart from the agent's own output.
+  if (totals.calls + totals.blocked > 0) parts.push("", formatAttributionReport(s.report.agents, totals.spent, s.budget), "");
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
   let line = `aegis: spent ${formatUsd(totals.spent)} in ${plural(totals.calls, "call")} (${totals.blocked} blocked, ${totals.warned} warned)`;
   if (s.stoppedReason !== null) line += `; stopped the agent: ${s.stoppedReason}`;
