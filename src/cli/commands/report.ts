@@ -1,7 +1,73 @@
-import type { Output } from "../output.js";
-import { AegisError, EXIT } from "../../errors.js";
+// `aegis report <ledger…>`: reads session ledgers (files, or directories of *.jsonl) as a stream,
+// aggregates who spent what, on which model, when, and what was stopped, and prints it as a
+// table (default), JSON (the GET /v1/report shape, extended), CSV or Markdown. Exit 0 with data,
+// 1 when the input holds no calls, 2 on usage errors.
 
-/** `aegis report` (placeholder until the reader lands). */
-export async function reportCommand(_ledgers: string[], _opts: Record<string, unknown>, _out: Output): Promise<number> {
-  throw new AegisError("aegis report is not implemented yet", EXIT.checkFailed);
+import { availableParallelism } from "node:os";
+import type { Output } from "../output.js";
+import { CheckFailedError } from "../../errors.js";
+import { makeTsDayKey } from "../../core/spend/day-key.js";
+import { allSessions, attributionOf, budgetOf, buildLedgerReport } from "../../core/spend/ledger-report.js";
+import { groupRows } from "../../core/spend/group.js";
+import { readLedgers } from "../../report/read-ledgers.js";
+import { renderCsvReport } from "../render/report-csv.js";
+import { renderHumanReport, type HumanReportInput } from "../render/report-human.js";
+import { renderMarkdownReport } from "../render/report-markdown.js";
+import { sectionGrouping } from "../render/report-cells.js";
+import { parseReportOptions } from "./report-options.js";
+
+// Inputs from this size are scanned on worker threads; smaller ones are faster in-process.
+const PARALLEL_MIN_BYTES = 32 << 20;
+
+/** `aegis report`: returns the exit code. `now` is the clock behind daily_spent and tokens_last_minute. */
+export async function reportCommand(ledgers: string[], opts: Record<string, unknown>, out: Output, now: () => number = Date.now): Promise<number> {
+  const options = parseReportOptions(opts);
+  const at = now();
+  const read = await readLedgers(
+    ledgers,
+    {
+      timeZone: options.timeZone,
+      ...(options.since === undefined ? {} : { since: options.since }),
+      ...(options.until === undefined ? {} : { until: options.until }),
+      recentFrom: new Date(at - 60_000).toISOString(),
+      threads: envNumber("AEGIS_REPORT_THREADS") ?? Math.min(2, availableParallelism()),
+      parallelMinBytes: envNumber("AEGIS_REPORT_PARALLEL_MIN_BYTES") ?? PARALLEL_MIN_BYTES,
+    },
+    (warning) => out.message(`${out.errColor.yellow("aegis: warning:")} ${warning}`),
+  );
+  const { state } = read;
+  const today = makeTsDayKey(options.timeZone)(new Date(at).toISOString()) ?? "";
+  const report = buildLedgerReport(state, { timeZone: options.timeZone, today, since: options.since ?? null, until: options.until ?? null });
+  if (report.call_count + report.blocked_count === 0) {
+    const window = options.since !== undefined || options.until !== undefined ? ` between ${options.since ?? "the start"} and ${options.until ?? "the end"}` : "";
+    throw new CheckFailedError(`no calls${window} in ${ledgers.join(", ")} (${read.files} ledger ${read.files === 1 ? "file" : "files"}, ${read.lines} lines read)`);
+  }
+  if (options.format === "json") {
+    out.data(JSON.stringify(report, null, 2));
+    return 0;
+  }
+  const sessions = allSessions(state);
+  if (options.format === "csv") {
+    out.data(renderCsvReport(options.by, groupRows(state.cells, options.by, sessions)));
+    return 0;
+  }
+  const by = sectionGrouping(options.by);
+  const input: HumanReportInput = {
+    report,
+    tree: attributionOf(state),
+    spent: state.cells.reduce((sum, c) => sum + c.nanos, 0),
+    budget: budgetOf(state),
+    by,
+    rows: groupRows(state.cells, by, sessions),
+  };
+  out.data(options.format === "markdown" ? renderMarkdownReport(input) : renderHumanReport(input, { color: out.color, columns: out.columns }));
+  return 0;
+}
+
+// A tuning knob from the environment (tests and benchmarks force the parallel path with these).
+function envNumber(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return undefined;
+  const n = Number(raw);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
 }

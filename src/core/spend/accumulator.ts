@@ -25,7 +25,9 @@ export interface AccumulatorOptions {
 
 /** Collects calls and sessions; `state()` gives the result, `merge()` folds in another range's. */
 export class SpendAccumulator {
-  private readonly cells = new Map<string, SpendCell>();
+  // session → agent → model → day → cell. Nested maps, because each lookup then hashes a string
+  // the parser already made (V8 caches a string's hash); a joined key would be built per call.
+  private readonly cells = new Map<string, Map<string, Map<string, Map<string, SpendCell>>>>();
   private readonly flagged: FlaggedDecision[] = [];
   private flaggedOmitted = 0;
   private readonly sessions = new Map<string, SessionFacts>();
@@ -35,12 +37,7 @@ export class SpendAccumulator {
 
   /** Adds one (already deduplicated) call. A blocked call counts as blocked and spends nothing. */
   addCall(c: CallFact): void {
-    const key = `${c.session}\u0000${c.agent}\u0000${c.model}\u0000${c.day}`;
-    let cell = this.cells.get(key);
-    if (cell === undefined) {
-      cell = { session: c.session, agent: c.agent, model: c.model, day: c.day, calls: 0, blocked: 0, warned: 0, nanos: 0, input: 0, cache_read: 0, cache_write: 0, output: 0, reasoning: 0 };
-      this.cells.set(key, cell);
-    }
+    const cell = this.cell(c.session, c.agent, c.model, c.day);
     if (c.action === "block") {
       cell.blocked++;
     } else {
@@ -80,12 +77,7 @@ export class SpendAccumulator {
   /** Folds in another accumulator's state (of a later part of the input). */
   merge(other: SpendState): void {
     for (const c of other.cells) {
-      const key = `${c.session}\u0000${c.agent}\u0000${c.model}\u0000${c.day}`;
-      const cell = this.cells.get(key);
-      if (cell === undefined) {
-        this.cells.set(key, { ...c });
-        continue;
-      }
+      const cell = this.cell(c.session, c.agent, c.model, c.day);
       cell.calls += c.calls;
       cell.blocked += c.blocked;
       cell.warned += c.warned;
@@ -109,12 +101,28 @@ export class SpendAccumulator {
   /** The accumulated data. */
   state(): SpendState {
     return {
-      cells: [...this.cells.values()],
+      cells: [...this.cells.values()].flatMap((a) => [...a.values()].flatMap((m) => [...m.values()].flatMap((d) => [...d.values()]))),
       flagged: this.flagged,
       flaggedOmitted: this.flaggedOmitted,
       sessions: [...this.sessions.values()],
       recentTokens: this.recentTokens,
     };
+  }
+
+  // The cell of a combination, created empty on first use.
+  private cell(session: string, agent: string, model: string, day: string): SpendCell {
+    let agents = this.cells.get(session);
+    if (agents === undefined) this.cells.set(session, (agents = new Map()));
+    let models = agents.get(agent);
+    if (models === undefined) agents.set(agent, (models = new Map()));
+    let days = models.get(model);
+    if (days === undefined) models.set(model, (days = new Map()));
+    let cell = days.get(day);
+    if (cell === undefined) {
+      cell = { session, agent, model, day, calls: 0, blocked: 0, warned: 0, nanos: 0, input: 0, cache_read: 0, cache_write: 0, output: 0, reasoning: 0 };
+      days.set(day, cell);
+    }
+    return cell;
   }
 
   // The facts of a session, created empty when its start line is missing (filtered or lost).

@@ -10,7 +10,16 @@ const CACHE_LIMIT = 100_000;
 
 /** True for the canonical form `Date#toISOString` writes: "2026-03-01T12:00:00.000Z". */
 export function isCanonicalTs(ts: string): boolean {
-  return ts.length === 24 && ts.charCodeAt(23) === 90 /* Z */ && ts.charCodeAt(10) === 84 /* T */ && ts.charCodeAt(19) === 46;
+  return (
+    ts.length === 24 &&
+    ts.charCodeAt(4) === 45 /* - */ &&
+    ts.charCodeAt(7) === 45 &&
+    ts.charCodeAt(10) === 84 /* T */ &&
+    ts.charCodeAt(13) === 58 /* : */ &&
+    ts.charCodeAt(16) === 58 &&
+    ts.charCodeAt(19) === 46 /* . */ &&
+    ts.charCodeAt(23) === 90 /* Z */
+  );
 }
 
 /** A day-key function for `zone` ("UTC" or an IANA zone already validated). */

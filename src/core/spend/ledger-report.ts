@@ -4,9 +4,9 @@
 
 import { usdToNanos, nanosToUsd, type Nanos } from "../money.js";
 import type { Limits } from "../policy/types.js";
-import type { DirectSpend } from "../attribution/index.js";
+import { buildAttributionTree, type DirectSpend } from "../attribution/index.js";
 import { buildReport } from "../report/build-report.js";
-import type { SessionReport } from "../report/types.js";
+import type { AgentReportNode, SessionReport } from "../report/types.js";
 import type { SpendState } from "./accumulator.js";
 import { unionAgentTrees } from "./agent-union.js";
 import { groupRows, totalSums } from "./group.js";
@@ -64,7 +64,7 @@ export interface LedgerReportContext {
 export function buildLedgerReport(state: SpendState, ctx: LedgerReportContext): LedgerReport {
   const sessions = allSessions(state);
   const totals = totalSums(state.cells);
-  const spendByAgent = new Map<string, DirectSpend>(groupRows(state.cells, "agent").map((r) => [r.key, { direct: r.nanos, calls: r.calls }]));
+  const spendByAgent = directSpend(state);
   const byModel = groupRows(state.cells, "model");
   const dailySpent = state.cells.reduce((sum, c) => (c.day === ctx.today ? sum + c.nanos : sum), 0);
   const base = buildReport({
@@ -104,6 +104,20 @@ export function buildLedgerReport(state: SpendState, ctx: LedgerReportContext): 
     decisions_omitted: state.flaggedOmitted,
     filter: { since: ctx.since, until: ctx.until, time_zone: ctx.timeZone },
   };
+}
+
+/** The attribution tree at full precision (for the human table, which rounds once, to 4 places). */
+export function attributionOf(state: SpendState): AgentReportNode[] {
+  return buildAttributionTree(unionAgentTrees(allSessions(state)), directSpend(state));
+}
+
+/** The total budget in force (the latest session's), in nanos, if any. */
+export function budgetOf(state: SpendState): Nanos | undefined {
+  return limitsOf(latestLimits(allSessions(state))).budget;
+}
+
+function directSpend(state: SpendState): Map<string, DirectSpend> {
+  return new Map(groupRows(state.cells, "agent").map((r) => [r.key, { direct: r.nanos, calls: r.calls }]));
 }
 
 /** Sessions in start order, including those known only from their calls. */
