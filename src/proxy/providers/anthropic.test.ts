@@ -50,11 +50,12 @@ describe("anthropic adapter", () => {
     expect(a.usageFromBody("messages", body, "claude-haiku-4-5")).toMatchObject({ model: "claude-haiku-4-5", cacheWrite5mTokens: 40, cacheWrite1hTokens: 0, cacheReadTokens: 0 });
   });
 
-  it("sums usage.iterations when present", () => {
+  it("sums usage.iterations when present (input and output; the cache from the top level)", () => {
     const body = {
       usage: {
         input_tokens: 10,
         output_tokens: 5,
+        cache_read_input_tokens: 30,
         iterations: [
           { type: "compaction", input_tokens: 1000, output_tokens: 200, cache_read_input_tokens: 0 },
           { type: "message", input_tokens: 10, output_tokens: 5, cache_read_input_tokens: 30 },
@@ -80,6 +81,10 @@ describe("anthropic adapter", () => {
       outputTokens: 15,
       reasoningTokens: 0,
     });
+  });
+
+  it("a malformed usage reads as none (the call is then billed at its estimate)", () => {
+    expect(a.usageFromBody("messages", { usage: { input_tokens: -3, output_tokens: 1 } }, "m")).toBeUndefined();
   });
 
   it("a stream with no usage events yields no usage", () => {

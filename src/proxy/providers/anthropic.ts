@@ -1,11 +1,11 @@
 // Anthropic Messages (wire-formats.md §2). `input_tokens` excludes cache reads and writes; writes
 // split into 5-minute and 1-hour TTLs. Streams report usage in `message_start` and then cumulative
-// `message_delta` usage: each delta overwrites, never adds. Compaction/advisor runs add
-// `usage.iterations[]`, whose sum is what was billed.
-import type { Usage } from "../../core/usage.js";
-import { usageFromAnthropic, type AnthropicCounts } from "./anthropic-usage.js";
+// `message_delta` usage: each delta overwrites, never adds. Compaction runs add
+// `usage.iterations[]`, whose sum is what was billed (the core converter sums them).
+import { UsageShapeError, type Usage } from "../../core/usage.js";
+import { usageFromAnthropic, type AnthropicUsageWire } from "../../core/usage-converters.js";
 import { positiveInt } from "../estimate.js";
-import { count, objectAt, parseJson, stringAt } from "./fields.js";
+import { objectAt, parseJson, stringAt } from "./fields.js";
 import type { CallKind, ErrorKind, ProviderAdapter, StreamUsageTracker } from "./types.js";
 
 // POSTs that cannot spend: token counting and file uploads.
@@ -16,45 +16,27 @@ function relative(path: string): string {
   return path.startsWith("/v1/") ? path.slice(3) : path;
 }
 
-// Reads one usage object's counters; `null` fields of a stream delta are left absent (not zero).
-function readCounts(u: Record<string, unknown>): Partial<AnthropicCounts> {
-  const out: Partial<AnthropicCounts> = {};
-  if (u.input_tokens != null) out.inputTokens = count(u.input_tokens);
-  if (u.output_tokens != null) out.outputTokens = count(u.output_tokens);
-  if (u.cache_read_input_tokens != null) out.cacheReadTokens = count(u.cache_read_input_tokens);
-  if (u.cache_creation_input_tokens != null) out.cacheCreationTokens = count(u.cache_creation_input_tokens);
-  const split = objectAt(u.cache_creation);
-  if (split !== undefined) {
-    out.cacheWrite5mTokens = count(split.ephemeral_5m_input_tokens);
-    out.cacheWrite1hTokens = count(split.ephemeral_1h_input_tokens);
+// The wire usage normalised by the core converter; a malformed one reads as no usage (the call is
+// then billed at its estimate rather than at a guess).
+function convert(model: string, wire: Record<string, unknown>): Usage | undefined {
+  try {
+    return usageFromAnthropic(model, wire as AnthropicUsageWire);
+  } catch (error) {
+    if (error instanceof UsageShapeError) return undefined;
+    throw error;
   }
-  const details = objectAt(u.output_tokens_details);
-  if (details?.thinking_tokens != null) out.thinkingTokens = count(details.thinking_tokens);
-  return out;
-}
-
-// Counters of a usage object: the sum over `iterations` when present (the top level leaves
-// compaction and advisor runs out), else the top level itself.
-function countsOf(u: Record<string, unknown>): Partial<AnthropicCounts> {
-  const iterations = Array.isArray(u.iterations) ? u.iterations.map(objectAt).filter((x) => x !== undefined) : [];
-  if (iterations.length === 0) return readCounts(u);
-  const sum: Partial<AnthropicCounts> = {};
-  for (const it of iterations) {
-    for (const [k, v] of Object.entries(readCounts(it)) as [keyof AnthropicCounts, number][]) sum[k] = (sum[k] ?? 0) + v;
-  }
-  return sum;
 }
 
 function usageOf(_kind: CallKind, body: unknown, requestModel: string): Usage | undefined {
   const obj = objectAt(body);
   const u = objectAt(obj?.usage);
   if (obj === undefined || u === undefined) return undefined;
-  return usageFromAnthropic(stringAt(obj.model) ?? requestModel, countsOf(u));
+  return convert(stringAt(obj.model) ?? requestModel, u);
 }
 
 function streamTracker(_kind: CallKind, requestModel: string): StreamUsageTracker {
   let model = requestModel;
-  let counts: Partial<AnthropicCounts> | undefined;
+  let wire: Record<string, unknown> | undefined;
   return {
     onEvent(e) {
       const type = e.event ?? "";
@@ -65,14 +47,16 @@ function streamTracker(_kind: CallKind, requestModel: string): StreamUsageTracke
         const message = objectAt(obj.message);
         model = stringAt(message?.model) ?? model;
         const u = objectAt(message?.usage);
-        if (u !== undefined) counts = countsOf(u);
+        if (u !== undefined) wire = { ...u };
       } else if (obj.type === "message_delta") {
         const u = objectAt(obj.usage);
-        // Cumulative: non-null fields replace what message_start said.
-        if (u !== undefined) counts = { ...counts, ...countsOf(u) };
+        if (u === undefined) return;
+        // Cumulative counters: each non-null field replaces the last value (never added to it).
+        wire ??= {};
+        for (const key in u) if (u[key] != null) wire[key] = u[key];
       }
     },
-    usage: () => (counts === undefined ? undefined : usageFromAnthropic(model, counts)),
+    usage: () => (wire === undefined ? undefined : convert(model, wire)),
   };
 }
 

@@ -2,10 +2,10 @@
 // `:streamGenerateContent` (SSE with `alt=sse`, a streamed JSON array without it). The model is in
 // the path. `usageMetadata.promptTokenCount` includes cached content; billed output is candidates +
 // thoughts; tool-use prompt tokens bill as input. Streams repeat usageMetadata: the last one wins.
-import type { Usage } from "../../core/usage.js";
+import { UsageShapeError, type Usage } from "../../core/usage.js";
+import { usageFromGemini, type GeminiUsageWire } from "../../core/usage-converters.js";
 import { positiveInt } from "../estimate.js";
-import { openAiUsage } from "./openai.js";
-import { count, objectAt, parseJson, stringAt } from "./fields.js";
+import { objectAt, parseJson, stringAt } from "./fields.js";
 import type { CallKind, ErrorKind, Framing, ProviderAdapter, StreamUsageTracker } from "./types.js";
 
 // ".../models/{model}:{method}" or ".../tunedModels/{model}:{method}" (any API version prefix).
@@ -15,17 +15,15 @@ const FREE_METHODS = new Set(["countTokens"]);
 // POSTs that cannot spend: file uploads.
 const FREE_POSTS = [/^\/upload\/[^/]+\/files$/, /^\/[^/]+\/files$/];
 
-/** Normalised usage from a `usageMetadata` object. */
-export function geminiUsage(meta: Record<string, unknown>, model: string): Usage {
-  const thoughts = count(meta.thoughtsTokenCount);
-  return openAiUsage(
-    model,
-    count(meta.promptTokenCount) + count(meta.toolUsePromptTokenCount),
-    count(meta.cachedContentTokenCount),
-    0,
-    count(meta.candidatesTokenCount) + thoughts,
-    thoughts,
-  );
+// `usageMetadata` normalised by the core converter; a malformed one reads as no usage (the call
+// is then billed at its estimate rather than at a guess).
+function convert(meta: Record<string, unknown>, model: string): Usage | undefined {
+  try {
+    return usageFromGemini(model, meta as GeminiUsageWire);
+  } catch (error) {
+    if (error instanceof UsageShapeError) return undefined;
+    throw error;
+  }
 }
 
 function usageOf(_kind: CallKind, body: unknown, requestModel: string): Usage | undefined {
@@ -35,7 +33,7 @@ function usageOf(_kind: CallKind, body: unknown, requestModel: string): Usage | 
   for (const item of items) {
     const obj = objectAt(item);
     const meta = objectAt(obj?.usageMetadata);
-    if (obj !== undefined && meta !== undefined) found = geminiUsage(meta, stringAt(obj.modelVersion) ?? requestModel);
+    if (obj !== undefined && meta !== undefined) found = convert(meta, stringAt(obj.modelVersion) ?? requestModel) ?? found;
   }
   return found;
 }

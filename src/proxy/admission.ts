@@ -1,0 +1,45 @@
+// The worst case a call is admitted and reserved at (DESIGN §5), and the message a blocked call
+// gets back. The prompt bound is priced in the dearest input bucket its model has (cache writes
+// bill above the input rate, and the provider, not the request, decides when they happen).
+import type { Decision, Dimension } from "../core/policy/types.js";
+import type { ModelPrice } from "../core/pricing/types.js";
+import type { Usage } from "../core/usage.js";
+import { outputTokenBound } from "./estimate.js";
+
+/** The worst-case usage of a call: `promptTokens` in the dearest input bucket, output at its bound. */
+export function worstCaseUsage(model: string, price: ModelPrice | undefined, promptTokens: number, output: { requested: number | undefined; choices: number; billsOutput: boolean }): Usage {
+  const usage: Usage = {
+    model,
+    inputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWrite5mTokens: 0,
+    cacheWrite1hTokens: 0,
+    outputTokens: output.billsOutput ? outputTokenBound(output.requested, price?.maxOutputTokens, output.choices) : 0,
+    reasoningTokens: 0,
+  };
+  const input = price?.input ?? 0;
+  const w5m = price?.cacheWrite5m;
+  const w1h = price?.cacheWrite1h ?? w5m;
+  if (w1h !== undefined && w1h > input && w1h >= (w5m ?? 0)) usage.cacheWrite1hTokens = promptTokens;
+  else if (w5m !== undefined && w5m > input) usage.cacheWrite5mTokens = promptTokens;
+  else usage.inputTokens = promptTokens;
+  return usage;
+}
+
+// What the user can change, by the dimension that blocked.
+const HINTS: Partial<Record<Dimension, string>> = {
+  per_call:
+    "Raise cost.per_call_limit_usd in aegis.yaml, or lower the request's output limit (max_tokens) or prompt: the proxy checks a call's worst case (prompt bytes, output limit) before sending it.",
+  per_session: "Raise cost.per_session_limit_usd in aegis.yaml to let one run spend more.",
+  daily: "Raise cost.daily_budget_usd in aegis.yaml, or wait for the daily reset.",
+  per_minute_tokens: "Wait for the rolling minute to pass, or raise cost.per_minute_tokens in aegis.yaml.",
+  budget: "Raise cost.budget_usd in aegis.yaml.",
+  agent_budget: "Raise the agent's budget_usd (or its parent's) under agents: in aegis.yaml.",
+  loop: "The agent repeated the same request; change the prompt, or adjust cost.loop_detection in aegis.yaml.",
+};
+
+/** The error message of a blocked call: what blocked it (limit and spend) and what to change. */
+export function blockMessage(decision: Decision): string {
+  const hint = HINTS[decision.dimension];
+  return `aegis blocked this call: ${decision.reason}.${hint !== undefined ? ` ${hint}` : ""}`;
+}

@@ -1,0 +1,68 @@
+// Which headers cross the proxy. Requests keep everything the client sent — auth included, since
+// the agent's keys belong to the upstream — except hop-by-hop headers (RFC 9110 §7.6.1), the
+// client's Host and framing (recomputed for the new connection) and aegis's own attribution
+// header. Responses keep everything but hop-by-hop headers and, when aegis changed the body,
+// its length.
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
+
+/** The header that attributes a call to an agent of the tree (never forwarded upstream). */
+export const AGENT_HEADER = "x-aegis-agent";
+
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);
+
+// Also dropped from requests: recomputed (host, length), unsupported by the client pool (expect),
+// or aegis's own.
+const REQUEST_DROP = new Set([...HOP_BY_HOP, "host", "content-length", "expect", AGENT_HEADER]);
+
+// Headers named by the Connection header are hop-by-hop too.
+function connectionTokens(value: string | string[] | undefined): Set<string> {
+  const text = Array.isArray(value) ? value.join(",") : (value ?? "");
+  return new Set(text.split(",").map((t) => t.trim().toLowerCase()).filter((t) => t !== ""));
+}
+
+/**
+ * The request headers to send upstream. `identity` asks for an uncompressed response, so that
+ * metered responses can be read for usage as they pass.
+ */
+export function upstreamRequestHeaders(headers: IncomingHttpHeaders, bodyLength: number | undefined, identity: boolean): Record<string, string | string[]> {
+  const named = connectionTokens(headers.connection);
+  const out: Record<string, string | string[]> = {};
+  for (const key in headers) {
+    const value = headers[key];
+    if (value === undefined || REQUEST_DROP.has(key) || named.has(key)) continue;
+    out[key] = value;
+  }
+  if (identity) out["accept-encoding"] = "identity";
+  if (bodyLength !== undefined) out["content-length"] = String(bodyLength);
+  return out;
+}
+
+/** The response headers to send the client; `bodyChanged` drops the upstream's content-length. */
+export function clientResponseHeaders(headers: Record<string, string | string[] | undefined>, bodyChanged: boolean): OutgoingHttpHeaders {
+  const named = connectionTokens(headers.connection);
+  const out: OutgoingHttpHeaders = {};
+  for (const key in headers) {
+    const value = headers[key];
+    if (value === undefined || HOP_BY_HOP.has(key) || named.has(key)) continue;
+    if (bodyChanged && key === "content-length") continue;
+    out[key] = value;
+  }
+  return out;
+}
+
+/** The agent a call is attributed to by its header, if it names one. */
+export function agentFromHeaders(headers: IncomingHttpHeaders): string | undefined {
+  const raw = headers[AGENT_HEADER];
+  const value = (Array.isArray(raw) ? raw[0] : raw)?.trim();
+  return value !== undefined && value !== "" ? value.slice(0, 200) : undefined;
+}
