@@ -6,12 +6,12 @@ import { Chalk } from "chalk";
 import { memoryOutput } from "../output.js";
 import { UsageError } from "../../errors.js";
 import type { ModelPrice } from "../../core/pricing/types.js";
-import { loadPricingOverrides, pricingListCommand } from "./pricing-list.js";
+import { loadPricingOverrides, pricingListCommand, type LoadPricingOverrides } from "./pricing-list.js";
 import { formatRate, type PriceRowJson } from "../render/pricing-table.js";
 
 const none = async (): Promise<ModelPrice[]> => [];
 
-async function listJson(opts: Record<string, unknown>, load = none, cwd?: string): Promise<PriceRowJson[]> {
+async function listJson(opts: Record<string, unknown>, load: LoadPricingOverrides = none, cwd?: string): Promise<PriceRowJson[]> {
   const out = memoryOutput();
   expect(await pricingListCommand({ ...opts, json: true }, out, load, cwd)).toBe(0);
   return JSON.parse(out.stdout) as PriceRowJson[];

@@ -24,7 +24,11 @@ export interface ModelPrice extends Rates {
   longContext?: Rates & { aboveTokens: number };
   /** The model's maximum output tokens: the worst-case bound when a request sets none. */
   maxOutputTokens?: number;
-  /** Exact provider ids that mean this model but do not share its prefix (e.g. "claude-3-5-haiku-20241022"). */
+  /**
+   * Provider ids that mean this model but do not share its prefix (e.g. "claude-3-5-haiku-20241022",
+   * "claude-sonnet-4-5"). They match exactly and, like ids, as a prefix before a separator
+   * ("claude-sonnet-4-5" also covers "claude-sonnet-4-5-20250929"); see resolve.ts.
+   */
   aliases?: string[];
   /** Where the prices come from (a source key or URL) and the date they were checked. */
   source: string;
