@@ -32,6 +32,13 @@ export interface ProxyContext {
   notify: (line: string) => void;
 }
 
+/**
+ * The mounted proxy: its route handler, plus (optionally) a way to wait for proxied calls still
+ * settling — a stream cut by the agent's exit is read to its usage before the session ends — and
+ * to close its upstream connections.
+ */
+export type MountedProxyHandler = ProxyHandler & { drain?: () => Promise<void>; close?: () => Promise<void> };
+
 /** Options of a run. */
 export interface RunSessionOptions {
   /** The agent command and its arguments. */
@@ -46,7 +53,7 @@ export interface RunSessionOptions {
   /** One message line to stderr. */
   notify: (text: string) => void;
   /** Mounts the provider proxy; without it the proxy routes answer 501. */
-  mountProxy?: (context: ProxyContext) => ProxyHandler;
+  mountProxy?: (context: ProxyContext) => MountedProxyHandler;
   clock?: () => number;
 }
 
@@ -111,9 +118,13 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
     throw new AegisError(`cannot listen on 127.0.0.1: ${error instanceof Error ? error.message : String(error)}`, EXIT.aegisFailed);
   }
   const upstreams = resolveUpstreams(config, o.env);
-  if (o.mountProxy !== undefined) {
-    server.setProxyHandler(o.mountProxy({ sessionId, service: meter, upstreams, defaultAgent, pricing, notify: o.notify }));
-  }
+  const proxy = o.mountProxy?.({ sessionId, service: meter, upstreams, defaultAgent, pricing, notify: o.notify });
+  if (proxy !== undefined) server.setProxyHandler(proxy);
+  // Proxied calls still settling (the proxy bounds how long) are billed before the ledger ends.
+  const closeProxy = async (): Promise<void> => {
+    await proxy?.drain?.();
+    await proxy?.close?.();
+  };
 
   const graceMs = config.run.kill_grace_seconds * 1000;
   let exit: AgentExit;
@@ -133,12 +144,14 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
     exit = await agent.exited;
   } catch (error) {
     await server.close();
+    await closeProxy();
     const code = error instanceof AegisError ? error.exitCode : EXIT.aegisFailed;
     end({ exitCode: code, code: null, signal: null, stoppedReason: null });
     throw error;
   }
   // The agent's tree is gone: its endpoints go too, then the report.
   await server.close();
+  await closeProxy();
   const report = await governor.report();
   const totals = meter.totals();
   end(exit, totals);

@@ -3,6 +3,7 @@
 // this adapter maps options and routes messages to stderr.
 import type { Output } from "../output.js";
 import { runSession } from "../../run/session.js";
+import { createProxy } from "../../proxy/index.js";
 
 // An option value commander gave us, if it is a string.
 function str(value: unknown): string | undefined {
@@ -20,5 +21,6 @@ export async function runCommand(command: string[], opts: Record<string, unknown
     cwd: process.cwd(),
     env: process.env,
     notify: (text) => out.message(text),
+    mountProxy: (context) => createProxy(context),
   });
 }
