@@ -255,7 +255,9 @@ export class SessionGovernor implements Governor {
       price,
       cost: price === undefined ? 0 : costOf(usage, price),
       tokens: rateTokensOf(usage),
-      loopKey: loopKey(agentId, usage.model, fingerprint),
+      // Keyed by the priced model, so a check naming "gpt-4o" and the record of the answer naming
+      // its snapshot "gpt-4o-2024-08-06" count as the same call.
+      loopKey: loopKey(agentId, price?.id ?? usage.model, fingerprint),
     };
   }
 
