@@ -1,0 +1,39 @@
+// The tracker of a process running under `aegis run`: every check and record goes to the
+// session's metering API (DESIGN §4), so the session's config, ledger and agent tree govern.
+import { promptTokensOf, type Usage } from "../core/usage.js";
+import type { SessionReport } from "../core/report/types.js";
+import { createMeter, type MeterOptions, type MeterUsage } from "../client/index.js";
+import type { CallOptions, Tracker } from "./tracker.js";
+
+/**
+ * The metering API's prompt-inclusive body for a normalised usage. The API has one cache-write
+ * count, priced at the 5-minute rate: Anthropic 1-hour writes (2× input, not 1.25×) cannot be told
+ * apart there yet, so they are sent inside cache_write_tokens.
+ */
+export function toMeterUsage(usage: Usage, options: CallOptions = {}): MeterUsage {
+  const body: MeterUsage = {
+    model: usage.model,
+    input_tokens: promptTokensOf(usage),
+    output_tokens: usage.outputTokens,
+  };
+  if (usage.cacheReadTokens > 0) body.cached_tokens = usage.cacheReadTokens;
+  const writes = usage.cacheWrite5mTokens + usage.cacheWrite1hTokens;
+  if (writes > 0) body.cache_write_tokens = writes;
+  if (usage.reasoningTokens > 0) body.reasoning_tokens = usage.reasoningTokens;
+  if (options.agentId !== undefined) body.agent_id = options.agentId;
+  if (options.actionType !== undefined) body.action_type = options.actionType;
+  if (options.fingerprint !== undefined) body.fingerprint = options.fingerprint;
+  return body;
+}
+
+/** Creates a tracker backed by the metering API; throws NotUnderAegisError outside `aegis run`. */
+export function createRemoteTracker(options: MeterOptions = {}): Tracker {
+  const meter = createMeter(options);
+  return {
+    mode: "remote",
+    check: (usage, o) => meter.check(toMeterUsage(usage, o)),
+    record: (usage, o) => meter.record(toMeterUsage(usage, o)),
+    // The metering API answers the same versioned report object the local engine builds.
+    report: async () => (await meter.report()) as unknown as SessionReport,
+  };
+}
