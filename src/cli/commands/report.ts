@@ -10,14 +10,12 @@ import { makeTsDayKey } from "../../core/spend/day-key.js";
 import { allSessions, attributionOf, budgetOf, buildLedgerReport } from "../../core/spend/ledger-report.js";
 import { groupRows } from "../../core/spend/group.js";
 import { readLedgers } from "../../report/read-ledgers.js";
-import { renderCsvReport } from "../render/report-csv.js";
-import { renderHumanReport, type HumanReportInput } from "../render/report-human.js";
-import { renderMarkdownReport } from "../render/report-markdown.js";
-import { sectionGrouping } from "../render/report-cells.js";
+import type { HumanReportInput } from "../render/report-human.js";
 import { parseReportOptions } from "./report-options.js";
 
-// Inputs from this size are scanned on worker threads; smaller ones are faster in-process.
-const PARALLEL_MIN_BYTES = 32 << 20;
+// Inputs from this size are scanned on worker threads; below it, starting the workers costs
+// about what they save.
+const PARALLEL_MIN_BYTES = 64 << 20;
 
 /** `aegis report`: returns the exit code. `now` is the clock behind daily_spent and tokens_last_minute. */
 export async function reportCommand(ledgers: string[], opts: Record<string, unknown>, out: Output, now: () => number = Date.now): Promise<number> {
@@ -46,11 +44,14 @@ export async function reportCommand(ledgers: string[], opts: Record<string, unkn
     out.data(JSON.stringify(report, null, 2));
     return 0;
   }
+  // Renderers load on demand: --json needs neither cli-table3 nor the table code.
   const sessions = allSessions(state);
   if (options.format === "csv") {
+    const { renderCsvReport } = await import("../render/report-csv.js");
     out.data(renderCsvReport(options.by, groupRows(state.cells, options.by, sessions)));
     return 0;
   }
+  const { sectionGrouping } = await import("../render/report-cells.js");
   const by = sectionGrouping(options.by);
   const input: HumanReportInput = {
     report,
@@ -60,7 +61,13 @@ export async function reportCommand(ledgers: string[], opts: Record<string, unkn
     by,
     rows: groupRows(state.cells, by, sessions),
   };
-  out.data(options.format === "markdown" ? renderMarkdownReport(input) : renderHumanReport(input, { color: out.color, columns: out.columns }));
+  if (options.format === "markdown") {
+    const { renderMarkdownReport } = await import("../render/report-markdown.js");
+    out.data(renderMarkdownReport(input));
+  } else {
+    const { renderHumanReport } = await import("../render/report-human.js");
+    out.data(renderHumanReport(input, { color: out.color, columns: out.columns }));
+  }
   return 0;
 }
 

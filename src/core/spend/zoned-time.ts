@@ -24,6 +24,7 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
 
 /** True when `zone` is an IANA time zone this runtime knows (e.g. "Europe/Berlin", "UTC"). */
 export function isValidTimeZone(zone: string): boolean {
+  if (zone === "UTC") return true;
   if (zone.trim() === "") return false;
   try {
     formatterFor(zone);
