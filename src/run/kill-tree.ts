@@ -27,6 +27,8 @@ function signalAll(pgid: number, procs: ProcessId[], signal: NodeJS.Signals): vo
  */
 export async function killTree(pgid: number, tracker: TreeTracker, graceMs: number): Promise<void> {
   const first = await tracker.refresh();
+  // Nothing left (the usual case after an agent exits by itself): no signal, no wait.
+  if (first.length === 0) return;
   signalAll(pgid, first, "SIGTERM");
   // Each process gets one SIGTERM: a second could interrupt its clean shutdown.
   const termed = new Set(first.map((p) => `${p.pid}:${p.start}`));
