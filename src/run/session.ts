@@ -137,7 +137,10 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
       envMarker: `AEGIS_SESSION_ID=${sessionId}`,
       onEscalate: (signal) => o.notify(`aegis: ${signal} received: stopping the agent and its processes`),
     });
+    let stopping = false;
     stopAgent = (reason) => {
+      if (stopping) return;
+      stopping = true;
       o.notify(`aegis: stopping the agent (SIGTERM, SIGKILL after ${config.run.kill_grace_seconds}s): ${reason}`);
       agent.stop(reason);
     };

@@ -134,6 +134,7 @@ describe("metering server", () => {
   it("proxy routes verify the path token and default to a provider-shaped 501", async () => {
     expect((await call("POST", `/proxy/${"u".repeat(64)}/openai/v1/chat/completions`, "{}", {})).status).toBe(401);
     expect((await call("POST", `/proxy/${TOKEN}/mistral/v1/chat`, "{}", {})).status).toBe(404);
+    expect((await call("POST", `/proxy/%E0%A4%A/openai/v1/chat/completions`, "{}", {})).status).toBe(401);
     const openai = await call("POST", `/proxy/${TOKEN}/openai/v1/chat/completions`, "{}", {});
     expect(openai.status).toBe(501);
     expect(openai.headers.get("x-should-retry")).toBe("false");

@@ -26,7 +26,8 @@ export function matchProxyPath(pathname: string, search: string, token: string):
   const rest = pathname.slice(PROXY_PREFIX.length);
   const slash = rest.indexOf("/");
   const presented = slash === -1 ? rest : rest.slice(0, slash);
-  if (!secretMatches(decodeURIComponent(presented), token)) return { kind: "unauthorized" };
+  // The token is hex: it is compared as sent (no percent-decoding, which could throw).
+  if (!secretMatches(presented, token)) return { kind: "unauthorized" };
   const afterToken = slash === -1 ? "" : rest.slice(slash + 1);
   const nextSlash = afterToken.indexOf("/");
   const provider = nextSlash === -1 ? afterToken : afterToken.slice(0, nextSlash);
