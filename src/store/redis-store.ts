@@ -1,0 +1,135 @@
+// The fleet budget store: budgets shared by every `aegis run` on every machine through one Redis.
+// Check-and-reserve, settle and release are Lua scripts (EVALSHA via ioredis defineCommand), so
+// each is atomic on the server. Leases are expiry timestamps in a sorted set, purged by every
+// script. Commands fail fast while the server is unreachable (no offline queue, a command timeout)
+// and the failure becomes a StoreUnavailableError naming the server: the governor then fails
+// closed, or open under store.fail_open. ioredis reconnects in the background.
+
+import { Redis, type Result } from "ioredis";
+import {
+  StoreUnavailableError,
+  type LineUse,
+  type ReserveRequest,
+  type ReserveResult,
+  type SettledLine,
+  type SettleRequest,
+} from "../core/policy/store.js";
+import { READ_LUA, RELEASE_LUA, RESERVE_LUA, SETTLE_LUA } from "./redis-scripts.js";
+import type { PersistentStore } from "./types.js";
+
+declare module "ioredis" {
+  interface RedisCommander<Context> {
+    aegisReserve(...keysAndArgs: string[]): Result<number[], Context>;
+    aegisSettle(...keysAndArgs: string[]): Result<number[], Context>;
+    aegisRelease(...keysAndArgs: string[]): Result<number, Context>;
+    aegisRead(...keysAndArgs: string[]): Result<number[], Context>;
+  }
+}
+
+/** Options of the Redis store. */
+export interface RedisStoreOptions {
+  /** Key prefix; the `{budget}` hash tag keeps every key in one cluster slot. */
+  prefix?: string;
+  /** Give up on a command (and on connecting) after this long (default 2000 ms). */
+  timeoutMs?: number;
+}
+
+/** The URL as it may be shown: the password replaced by `***`. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password !== "") u.password = "***";
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/[^@/]*@/, "//***@");
+  }
+}
+
+/** Creates the Redis store for `url` (redis://[user:password@]host:port[/db], or rediss:// for TLS). */
+export function createRedisStore(url: string, options: RedisStoreOptions = {}): PersistentStore {
+  const shown = redactRedisUrl(url);
+  const timeoutMs = options.timeoutMs ?? 2000;
+  const prefix = options.prefix ?? "aegis:{budget}:";
+  const keys = [`${prefix}spent`, `${prefix}reserved`, `${prefix}leases`, `${prefix}resv`];
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: timeoutMs,
+    commandTimeout: timeoutMs,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+  });
+  let lastError = "not connected";
+  // Without a listener ioredis prints every connection error itself; we report them per call.
+  redis.on("error", (error: Error) => (lastError = error.message));
+  for (const [name, lua] of [["aegisReserve", RESERVE_LUA], ["aegisSettle", SETTLE_LUA], ["aegisRelease", RELEASE_LUA], ["aegisRead", READ_LUA]] as const) {
+    redis.defineCommand(name, { numberOfKeys: keys.length, lua });
+  }
+  let connecting: Promise<void> | undefined;
+  let closed = false;
+
+  // Read through a function: the status changes behind TypeScript's narrowing across awaits.
+  const status = (): string => redis.status;
+  const connected = async (): Promise<void> => {
+    if (closed) throw new Error("the store is closed");
+    if (status() === "ready") return;
+    if (status() === "wait") connecting ??= redis.connect().finally(() => (connecting = undefined));
+    if (connecting !== undefined) await connecting;
+    if (status() !== "ready") throw new Error(lastError);
+  };
+
+  // Runs one script; any failure becomes StoreUnavailableError with the server's words.
+  const run = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      await connected();
+      return await fn();
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      // While disconnected ioredis says "Connection is closed" or "Stream isn't writeable": the
+      // connection's own error (ECONNREFUSED, ETIMEDOUT, …) is the useful cause.
+      const down = status() !== "ready" || /timed out/i.test(detail);
+      const why = down ? `is unreachable (${status() !== "ready" ? lastError : detail})` : `refused the request (${detail})`;
+      throw new StoreUnavailableError(`Budget store ${shown} ${why}`, { cause: error });
+    }
+  };
+
+  return {
+    url: shown,
+
+    ping: () => run(async () => void (await redis.ping())),
+
+    read: (keyList, now) =>
+      run(async () => {
+        const r = await redis.aegisRead(...keys, String(now), ...keyList);
+        return new Map(keyList.map((key, i) => [key, { spent: r[2 * i] ?? 0, reserved: r[2 * i + 1] ?? 0 }]));
+      }),
+
+    reserve: (req: ReserveRequest): Promise<ReserveResult> =>
+      run(async () => {
+        const pairs = req.lines.flatMap((l) => [l.key, l.limit === undefined ? "" : String(l.limit)]);
+        const enforce = req.enforce ? "1" : "0";
+        const r = await redis.aegisReserve(...keys, req.id, String(req.amount), enforce, String(req.now), String(req.now + req.leaseMs), ...pairs);
+        const lines: LineUse[] = req.lines.map((l, i) => ({ key: l.key, used: r[i + 1] ?? 0, ...(l.limit !== undefined ? { limit: l.limit } : {}) }));
+        return { ok: r[0] === 1, lines };
+      }),
+
+    settle: (req: SettleRequest): Promise<SettledLine[]> =>
+      run(async () => {
+        const after = await redis.aegisSettle(...keys, req.id, String(req.amount), ...req.keys);
+        return req.keys.map((key, i) => {
+          const spentAfter = after[i] ?? req.amount;
+          return { key, spentBefore: spentAfter - req.amount, spentAfter };
+        });
+      }),
+
+    release: (id) => run(async () => void (await redis.aegisRelease(...keys, id))),
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      // quit() waits for replies in flight; a dead connection is simply dropped.
+      if (status() === "ready") await redis.quit().catch(() => redis.disconnect());
+      else redis.disconnect();
+    },
+  };
+}
