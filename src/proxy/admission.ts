@@ -1,27 +1,33 @@
 // The worst case a call is admitted and reserved at (DESIGN §5), and the message a blocked call
-// gets back. The prompt bound is priced in the dearest input bucket its model has (cache writes
-// bill above the input rate, and the provider, not the request, decides when they happen).
+// gets back. The prompt bound is priced in the dearest input bucket the call can reach: cache
+// writes bill above the input rate, so where the request allows them, the prompt is assumed written.
 import type { Decision, Dimension } from "../core/policy/types.js";
 import type { ModelPrice } from "../core/pricing/types.js";
 import type { Usage } from "../core/usage.js";
 import { outputTokenBound } from "./estimate.js";
 
 /** The worst-case usage of a call: `promptTokens` in the dearest input bucket, output at its bound. */
-export function worstCaseUsage(model: string, price: ModelPrice | undefined, promptTokens: number, output: { requested: number | undefined; choices: number; billsOutput: boolean }): Usage {
+export function worstCaseUsage(
+  model: string,
+  price: ModelPrice | undefined,
+  promptTokens: number,
+  call: { requested: number | undefined; choices: number; billsOutput: boolean; cacheWrites: "none" | "5m" | "1h" },
+): Usage {
   const usage: Usage = {
     model,
     inputTokens: 0,
     cacheReadTokens: 0,
     cacheWrite5mTokens: 0,
     cacheWrite1hTokens: 0,
-    outputTokens: output.billsOutput ? outputTokenBound(output.requested, price?.maxOutputTokens, output.choices) : 0,
+    outputTokens: call.billsOutput ? outputTokenBound(call.requested, price?.maxOutputTokens, call.choices) : 0,
     reasoningTokens: 0,
   };
+  // Rates as the pricing bills them: writes without their own rate bill at the input rate.
   const input = price?.input ?? 0;
-  const w5m = price?.cacheWrite5m;
-  const w1h = price?.cacheWrite1h ?? w5m;
-  if (w1h !== undefined && w1h > input && w1h >= (w5m ?? 0)) usage.cacheWrite1hTokens = promptTokens;
-  else if (w5m !== undefined && w5m > input) usage.cacheWrite5mTokens = promptTokens;
+  const w5m = call.cacheWrites === "none" ? input : (price?.cacheWrite5m ?? input);
+  const w1h = call.cacheWrites === "1h" ? (price?.cacheWrite1h ?? w5m) : input;
+  if (w1h > input && w1h >= w5m) usage.cacheWrite1hTokens = promptTokens;
+  else if (w5m > input) usage.cacheWrite5mTokens = promptTokens;
   else usage.inputTokens = promptTokens;
   return usage;
 }

@@ -76,6 +76,7 @@ async function admit(deps: ProxyDeps, t: MeteredTarget, req: IncomingMessage, re
     requested: facts.maxOutputTokens,
     choices: facts.choices,
     billsOutput: facts.billsOutput,
+    cacheWrites: facts.cacheWrites,
   });
   const admission = await deps.service.admit({
     usage: estimate,

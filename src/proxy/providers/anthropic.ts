@@ -79,7 +79,10 @@ export const anthropicAdapter: ProviderAdapter = {
       message: `aegis: ${method} ${path} cannot be metered, so the proxy does not forward it (it could spend outside your budget). aegis meters POST /v1/messages.`,
     };
   },
-  inspect(_route, body) {
+  inspect(_route, body, raw) {
+    // Writes happen only where the request marks cache_control; 1-hour ones only with ttl "1h".
+    const marks = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    const cacheWrites = !marks.includes("cache_control") ? "none" : /"ttl"\s*:\s*"1h"/.test(marks.toString("latin1")) ? "1h" : "5m";
     return {
       model: stringAt(body.model),
       framing: body.stream === true ? "sse" : "json",
@@ -87,6 +90,7 @@ export const anthropicAdapter: ProviderAdapter = {
       choices: 1,
       fingerprintInput: [body.system ?? null, body.messages ?? null],
       billsOutput: true,
+      cacheWrites,
     };
   },
   usageFromBody: usageOf,

@@ -89,6 +89,8 @@ export const geminiAdapter: ProviderAdapter = {
       choices: positiveInt(config?.candidateCount ?? config?.candidate_count) ?? 1,
       fingerprintInput: [body.systemInstruction ?? body.system_instruction ?? null, body.contents ?? null],
       billsOutput: true,
+      // Implicit caching only reads; explicit caches are created through cachedContents (refused).
+      cacheWrites: "none",
     };
   },
   usageFromBody: usageOf,

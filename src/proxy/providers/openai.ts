@@ -92,6 +92,8 @@ function inspect(route: Extract<RouteMatch, { action: "meter" }>, body: Record<s
     choices: 1,
     fingerprintInput: null,
     billsOutput: route.kind !== "embeddings",
+    // Prompt caching is automatic: any call may write (billed where the model prices writes).
+    cacheWrites: route.kind === "embeddings" ? "none" : "5m",
   };
   if (route.kind === "chat") {
     facts.maxOutputTokens = positiveInt(body.max_completion_tokens) ?? positiveInt(body.max_tokens);

@@ -36,6 +36,11 @@ export interface CallFacts {
   /** Calls that bill output at all (embeddings do not). */
   billsOutput: boolean;
   /**
+   * The dearest cache write the call can cause: "none", "5m" (OpenAI caches automatically;
+   * Anthropic with `cache_control`) or "1h" (Anthropic `cache_control` with `ttl: "1h"`).
+   */
+  cacheWrites: "none" | "5m" | "1h";
+  /**
    * A replacement request body when aegis must change what is forwarded (OpenAI streams: ask for
    * usage). When set, `hideUsageOnlyChunk` says the client did not ask for the usage chunk.
    */

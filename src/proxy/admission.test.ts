@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import type { ModelPrice } from "../core/pricing/types.js";
+import type { Decision } from "../core/policy/types.js";
+import { blockMessage, worstCaseUsage } from "./admission.js";
+import { DEFAULT_MAX_OUTPUT_TOKENS } from "./estimate.js";
+
+const price = (p: Partial<ModelPrice>): ModelPrice => ({ id: "m", provider: "anthropic", input: 3, output: 15, source: "test", checked: "2026-01-01", origin: "builtin", ...p });
+const call = { requested: 100, choices: 1, billsOutput: true, cacheWrites: "none" as const };
+
+describe("worstCaseUsage", () => {
+  it("puts the prompt bound in the input bucket when no cache write can happen", () => {
+    expect(worstCaseUsage("m", price({ cacheWrite5m: 3.75, cacheWrite1h: 6 }), 500, call)).toMatchObject({ inputTokens: 500, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 100 });
+  });
+
+  it("uses the dearest write bucket the request allows", () => {
+    const p = price({ cacheWrite5m: 3.75, cacheWrite1h: 6 });
+    expect(worstCaseUsage("m", p, 500, { ...call, cacheWrites: "5m" })).toMatchObject({ inputTokens: 0, cacheWrite5mTokens: 500 });
+    expect(worstCaseUsage("m", p, 500, { ...call, cacheWrites: "1h" })).toMatchObject({ inputTokens: 0, cacheWrite1hTokens: 500 });
+    // A model without write rates bills writes at the input rate: plain input is as dear.
+    expect(worstCaseUsage("m", price({}), 500, { ...call, cacheWrites: "1h" })).toMatchObject({ inputTokens: 500 });
+  });
+
+  it("bounds output by the model's limit, the default when unknown, and none for embeddings", () => {
+    expect(worstCaseUsage("m", price({ maxOutputTokens: 64 }), 1, call).outputTokens).toBe(64);
+    expect(worstCaseUsage("m", undefined, 1, { ...call, requested: undefined }).outputTokens).toBe(DEFAULT_MAX_OUTPUT_TOKENS);
+    expect(worstCaseUsage("m", undefined, 1, { ...call, billsOutput: false }).outputTokens).toBe(0);
+  });
+});
+
+describe("blockMessage", () => {
+  const decision = (dimension: Decision["dimension"], reason: string): Decision => ({ action: "block", dimension, reason, cost: 0, cumulative: 0, fatal: false, alerts: [] });
+
+  it("names the limit and the spend (the reason) and what to change", () => {
+    const m = blockMessage(decision("per_session", "Session spend $5.1200 would exceed per-session limit $5.0000"));
+    expect(m).toBe("aegis blocked this call: Session spend $5.1200 would exceed per-session limit $5.0000. Raise cost.per_session_limit_usd in aegis.yaml to let one run spend more.");
+    expect(blockMessage(decision("budget", "Total spend $1.0000 would exceed budget $0.5000"))).toContain("cost.budget_usd");
+    expect(blockMessage(decision("loop", "Loop detected: 5 identical calls"))).toContain("loop_detection");
+  });
+});
