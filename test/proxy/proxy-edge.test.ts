@@ -1,0 +1,154 @@
+// The proxy's edges: Gemini's streamed JSON array and `?key=`, clients that leave mid-stream,
+// upstreams that fail, loops, request targets that try to leave the configured upstream.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { request as httpRequest } from "node:http";
+import { readFileSync } from "node:fs";
+import OpenAI from "openai";
+import { startFakeUpstream, type FakeUpstream } from "../helpers/fake-upstream.js";
+import { startProxySession, type ProxySession } from "../helpers/proxy-session.js";
+
+const KEY = "sk-test-SECRET-0123456789abcdef";
+const GKEY = "AIzaSyTEST-secret-key-0123456789";
+let fake: FakeUpstream;
+let session: ProxySession | undefined;
+
+beforeAll(async () => {
+  fake = await startFakeUpstream();
+});
+afterAll(async () => {
+  await fake.close();
+});
+afterEach(async () => {
+  await session?.close();
+  session = undefined;
+});
+
+async function open(o: Partial<Parameters<typeof startProxySession>[0]> = {}): Promise<ProxySession> {
+  session = await startProxySession({ upstream: fake.url, ...o });
+  return session;
+}
+
+const chatBody = (extra: Record<string, unknown> = {}) => JSON.stringify({ model: "gpt-4o", max_tokens: 50, messages: [{ role: "user", content: "hi" }], ...extra });
+
+async function until(check: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+// Reads the first chunk of a streamed response, then drops the connection.
+async function readFirstChunkThenLeave(url: string, body: string): Promise<string> {
+  const controller = new AbortController();
+  const res = await fetch(url, { method: "POST", body, headers: { "content-type": "application/json", authorization: `Bearer ${KEY}` }, signal: controller.signal });
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const first = await reader.read();
+  controller.abort();
+  return Buffer.from(first.value ?? new Uint8Array()).toString("utf8");
+}
+
+describe("Gemini streamGenerateContent without alt=sse, key in the query", () => {
+  it("relays the JSON array, bills the last usageMetadata, keeps the key out of ledger and stderr", async () => {
+    fake.reset({ usage: { input: 12, output: 9, reasoning: 4 }, chunks: 3 });
+    const s = await open();
+    const res = await fetch(`${s.server.proxyUrls.gemini}/v1beta/models/gemini-2.5-flash:streamGenerateContent?key=${GKEY}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "hi" }] }] }),
+    });
+    const items = (await res.json()) as { candidates: { content: { parts: { text: string }[] } }[] }[];
+    expect(items.map((i) => i.candidates[0]?.content.parts[0]?.text).join("")).toBe(fake.settings.text);
+    expect(fake.requests[0]?.url).toContain(`key=${GKEY}`);
+    expect(s.decisions()[0]).toMatchObject({ model: "gemini-2.5-flash", tokens: { input: 12, output: 9, reasoning: 4 } });
+    expect(readFileSync(s.ledgerPath, "utf8")).not.toContain(GKEY);
+    expect(s.stderr.join("\n")).not.toContain(GKEY);
+  });
+});
+
+describe("clients that leave mid-stream", () => {
+  it("keeps reading the upstream to its usage and bills it", async () => {
+    fake.reset({ usage: { input: 21, output: 34 }, chunks: 5, chunkDelayMs: 40 });
+    const s = await open();
+    const first = await readFirstChunkThenLeave(`${s.server.proxyUrls.openai}/chat/completions`, chatBody({ stream: true }));
+    expect(first).toContain("data: ");
+    await until(() => s.decisions().length > 0);
+    expect(fake.streamsCompleted).toBe(1);
+    expect(s.decisions()[0]).toMatchObject({ action: "allow", tokens: { input: 21, output: 34 } });
+    expect(s.decisions()[0]?.estimated).toBeUndefined();
+  });
+
+  it("bills the estimate, marked estimated, when the usage cannot be read within the drain bound", async () => {
+    fake.reset({ usage: { input: 21, output: 34 }, chunks: 5, chunkDelayMs: 400 });
+    const s = await open({ proxy: { drainMs: 100 } });
+    await readFirstChunkThenLeave(`${s.server.proxyUrls.anthropic}/v1/messages`, JSON.stringify({ model: "claude-haiku-4-5", max_tokens: 50, stream: true, messages: [{ role: "user", content: "hi" }] }));
+    await until(() => s.decisions().length > 0);
+    const [d] = s.decisions();
+    expect(d).toMatchObject({ estimated: true, model: "claude-haiku-4-5", tokens: { output: 50 } });
+    expect(fake.streamsCompleted).toBe(0);
+  });
+});
+
+describe("upstream failures", () => {
+  it("an upstream cut mid-stream ends the client's stream with the provider's error frame and bills the estimate", async () => {
+    fake.reset({ chunks: 4, cutAfterChunks: 2, chunkDelayMs: 20 });
+    const s = await open();
+    const client = new OpenAI({ apiKey: KEY, baseURL: s.server.proxyUrls.openai, maxRetries: 0 });
+    const consume = async () => {
+      for await (const _ of await client.chat.completions.create({ model: "gpt-4o", max_tokens: 50, stream: true, messages: [{ role: "user", content: "hi" }] })) void _;
+    };
+    await expect(consume()).rejects.toThrow(/upstream connection failed mid-response/);
+    await until(() => s.decisions().length > 0);
+    expect(s.decisions()[0]).toMatchObject({ estimated: true, tokens: { output: 50 } });
+  });
+
+  it("an unreachable upstream answers 502 in the provider's shape and records nothing", async () => {
+    const s = await open({ upstream: "http://127.0.0.1:9" });
+    const client = new OpenAI({ apiKey: KEY, baseURL: s.server.proxyUrls.openai, maxRetries: 0 });
+    const err = await client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e);
+    expect((err as { status?: number }).status).toBe(502);
+    expect((err as Error).message).toContain("cannot reach the openai upstream http://127.0.0.1:9");
+    expect(s.decisions()).toHaveLength(0);
+  });
+});
+
+describe("loops and attribution", () => {
+  it("the Nth identical call from an agent is blocked as a loop and stops the run; the default agent is used without the header", async () => {
+    fake.reset();
+    const s = await open({ loopThreshold: 3 });
+    const client = new OpenAI({ apiKey: KEY, baseURL: s.server.proxyUrls.openai });
+    const call = () => client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "same" }] });
+    await call();
+    await call();
+    await expect(call()).rejects.toMatchObject({ status: 402 });
+    expect(fake.hits).toBe(2);
+    expect(s.decisions().map((d) => [d.agent, d.action, d.dimension])).toEqual([
+      ["main", "allow", ""],
+      ["main", "allow", ""],
+      ["main", "block", "loop"],
+    ]);
+    await until(() => s.stops.length > 0);
+  });
+});
+
+describe("request targets", () => {
+  const raw = (port: number, target: string): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const req = httpRequest({ host: "127.0.0.1", port, method: "POST", path: target, headers: { "content-type": "application/json" } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", reject);
+      req.end(chatBody());
+    });
+
+  it("never forwards an absolute-URL target or a path with dot segments", async () => {
+    fake.reset();
+    const s = await open();
+    const path = new URL(s.server.proxyUrls.openai).pathname;
+    expect(await raw(s.server.port, `http://evil.example${path}/chat/completions`)).toBe(404);
+    expect(await raw(s.server.port, `${path}/../../../v1/chat/completions`)).toBe(400);
+    expect(await raw(s.server.port, `${path}/%2e%2e/chat/completions`)).toBe(400);
+    expect(fake.requests).toHaveLength(0);
+  });
+});
