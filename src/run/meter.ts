@@ -102,7 +102,7 @@ export function createSessionMeter(o: SessionMeterOptions): SessionMeter {
     }
     if (d.log === true) {
       o.ledger.write({ v: LEDGER_VERSION, type: "log", ts: iso(), session_id: o.sessionId, call_id: id, dimension: d.dimension, message: d.reason });
-      o.notify(`aegis: limit exceeded (on_exceed: log): ${d.reason}`);
+      o.notify(d.dimension === "store" ? `aegis: ${d.reason}` : `aegis: limit exceeded (on_exceed: log): ${d.reason}`);
     }
     if (d.action === "block") {
       const who = line.agent === o.defaultAgent ? "" : ` (agent ${line.agent})`;

@@ -17,6 +17,8 @@ import { newSessionId } from "./session-id.js";
 import { sessionStartLine } from "./start-line.js";
 import { startAgent, type AgentExit } from "./supervisor.js";
 import { formatRunSummary } from "./summary.js";
+import { isRedisUrl, openBudgetStore, resolveStoreUrl } from "../store/open-store.js";
+import { readStoreTotals } from "../store/totals.js";
 
 /** What the provider proxy gets when it is mounted on the session's server (issue 4). */
 export interface ProxyContext {
@@ -46,7 +48,7 @@ export interface RunSessionOptions {
   configPath?: string;
   ledgerPath?: string;
   agent?: string;
-  /** `--store` (shared budgets): accepted, not used yet. */
+  /** `--store`: the budget store (a SQLite path or a redis:// URL), overriding the config's `store`. */
   store?: string;
   cwd: string;
   env: NodeJS.ProcessEnv;
@@ -70,13 +72,16 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
   const pricing = buildPricingTable(toPricingOverrides(config, new Date(clock()).toISOString().slice(0, 10)));
   const sessionId = newSessionId(clock());
   const token = newSessionToken();
-  const governor = createGovernor({ sessionId, limits, agents, defaultAgent, pricing, clock });
+  // Total, daily and agent budgets live in the shared store; the per-session limit stays in this run.
+  const store = await openBudgetStore({ url: o.store !== undefined ? resolveStoreUrl(o.store, o.cwd) : loaded.storeUrl, failOpen: config.store.fail_open, notify: o.notify });
+  const governor = createGovernor({ sessionId, limits, agents, defaultAgent, pricing, clock, store, storeFailOpen: config.store.fail_open, reservationLeaseMs: config.store.lease_seconds * 1000 });
 
   const ledgerPath = o.ledgerPath !== undefined ? resolve(o.cwd, o.ledgerPath) : resolve(loaded.ledgerDir, `${sessionId}.jsonl`);
   let ledger: LedgerWriter;
   try {
     ledger = openLedger(ledgerPath, { secrets: [token] });
   } catch (error) {
+    await store.close();
     throw new AegisError(`cannot write the ledger ${ledgerPath}: ${error instanceof Error ? error.message : String(error)}`, EXIT.aegisFailed);
   }
   const shownLedger = display(ledgerPath, o.cwd);
@@ -115,6 +120,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
     server = await startMeteringServer({ service: meter, token, onInternalError: (error) => o.notify(`aegis: internal error while serving the agent: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`) });
   } catch (error) {
     end({ exitCode: EXIT.aegisFailed, code: null, signal: null, stoppedReason: null });
+    await store.close();
     throw new AegisError(`cannot listen on 127.0.0.1: ${error instanceof Error ? error.message : String(error)}`, EXIT.aegisFailed);
   }
   const upstreams = resolveUpstreams(config, o.env);
@@ -150,6 +156,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
     await closeProxy();
     const code = error instanceof AegisError ? error.exitCode : EXIT.aegisFailed;
     end({ exitCode: code, code: null, signal: null, stoppedReason: null });
+    await store.close();
     throw error;
   }
   // The agent's tree is gone: its endpoints go too, then the report.
@@ -157,8 +164,10 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
   await closeProxy();
   const report = await governor.report();
   const totals = meter.totals();
+  const storeTotals = await readStoreTotals(store, isRedisUrl(store.url) ? store.url : display(store.url, o.cwd), limits.dailyResetTimezone ?? "UTC", clock());
+  await store.close();
   end(exit, totals);
-  o.notify(formatRunSummary({ report, totals, budget: limits.budget, stoppedReason: exit.stoppedReason, ledgerPath: shownLedger }));
+  o.notify(formatRunSummary({ report, totals, budget: limits.budget, stoppedReason: exit.stoppedReason, ledgerPath: shownLedger, store: storeTotals }));
   return exit.exitCode;
 }
 

@@ -3,6 +3,7 @@ import { formatUsd, type Nanos } from "../core/money.js";
 import { formatAttributionReport } from "../core/attribution/index.js";
 import type { SessionReport } from "../core/report/types.js";
 import type { MeterTotals } from "./meter.js";
+import { formatStoreTotals, type StoreTotals } from "../store/totals.js";
 
 /** What the summary needs beyond the report. */
 export interface SummaryInput {
@@ -12,6 +13,8 @@ export interface SummaryInput {
   budget?: Nanos;
   stoppedReason: string | null;
   ledgerPath: string;
+  /** The shared budget store's totals (today, all time), printed after the session's line. */
+  store?: StoreTotals;
 }
 
 /** The attribution table (omitted when the agent made no metered call), then the summary line. */
@@ -25,5 +28,6 @@ export function formatRunSummary(s: SummaryInput): string {
   if (s.stoppedReason !== null) line += `; stopped the agent: ${s.stoppedReason}`;
   line += `; ledger ${s.ledgerPath}`;
   parts.push(line);
+  if (s.store !== undefined) parts.push(formatStoreTotals(s.store));
   return parts.join("\n");
 }
