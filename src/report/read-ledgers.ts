@@ -45,7 +45,12 @@ export async function readLedgers(inputs: readonly string[], options: ReadOption
   if (!parallel || tasks.length < 2) {
     tasks.forEach((task, i) => report(i, scanRange(task, scan, seen, acc)));
   } else {
-    await scanInWorkers(tasks, scan, options.threads, (i, answer) => {
+    // The main thread scans the first range itself while workers take the others: one thread
+    // fewer to start and to hold in memory.
+    const [first, ...rest] = tasks;
+    const others = scanInWorkers(rest, scan, options.threads - 1, (i, answer) => {
+      const task = rest[i];
+      if (task === undefined) return;
       const { hi, lo } = answer.slots;
       let shared = false;
       for (let s = 0; s < hi.length && !shared; s++) {
@@ -53,9 +58,8 @@ export async function readLedgers(inputs: readonly string[], options: ReadOption
         const l = lo[s] ?? 0;
         if ((h !== 0 || l !== 0) && seen.hasHash(h, l)) shared = true;
       }
-      const task = tasks[i];
-      if (shared && task !== undefined) {
-        report(i, scanRange(task, scan, seen, acc));
+      if (shared) {
+        report(i + 1, scanRange(task, scan, seen, acc));
         return;
       }
       for (let s = 0; s < hi.length; s++) {
@@ -64,8 +68,17 @@ export async function readLedgers(inputs: readonly string[], options: ReadOption
         if (h !== 0 || l !== 0) seen.addHash(h, l);
       }
       acc.merge(answer.result.state);
-      report(i, answer.result);
+      report(i + 1, answer.result);
     });
+    // Workers run on their own threads while this synchronous scan blocks the event loop; their
+    // answers wait in the queue and are merged, in order, after it.
+    try {
+      if (first !== undefined) report(0, scanRange(first, scan, seen, acc));
+    } catch (error) {
+      await others.catch(() => undefined); // let the workers finish and be terminated
+      throw error;
+    }
+    await others;
   }
   return { state: acc.state(), files: files.length, lines: report.lines() };
 }

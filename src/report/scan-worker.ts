@@ -13,7 +13,7 @@ export interface ScanRequest {
 }
 
 // Ledger lines are ~400–500 bytes: size the id table so it rarely has to grow.
-const BYTES_PER_LINE_GUESS = 450;
+const BYTES_PER_LINE_GUESS = 480;
 
 parentPort?.on("message", (req: ScanRequest) => {
   try {
