@@ -2,7 +2,7 @@
 // SDKs' base-URL variables pointed at the fake upstream), and an agent using three integrations
 // with sub-agents, run under the built `aegis run`, lands in the session ledger with its attribution.
 import { execFile } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -43,6 +43,12 @@ const EXPECTED: Record<string, string> = {
 describe("README examples of the in-process integrations", () => {
   it("has an expectation for every example file", () => {
     expect(readdirSync(EXAMPLES).sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  it("the README's In-process integrations section includes every example verbatim", () => {
+    const readme = readFileSync(join(REPO, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## In-process integrations"));
+    for (const file of Object.keys(EXPECTED)) expect(section).toContain("```js\n" + readFileSync(join(EXAMPLES, file), "utf8") + "```");
   });
 
   for (const [file, stdout] of Object.entries(EXPECTED)) {
