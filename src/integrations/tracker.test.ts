@@ -1,0 +1,38 @@
+// The tracker's mode selection, config validation and the metering API body of a usage.
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../errors.js";
+import { createTracker } from "./tracker.js";
+import { toMeterUsage } from "./remote-tracker.js";
+
+describe("createTracker", () => {
+  it("is local outside aegis run and remote when a metering URL and token are given", () => {
+    expect(createTracker({ mode: "auto", url: "", token: "" }).mode).toBe("local");
+    expect(createTracker({ url: "http://127.0.0.1:9", token: "secret" }).mode).toBe("remote");
+    expect(createTracker({ mode: "local", url: "http://127.0.0.1:9", token: "secret" }).mode).toBe("local");
+  });
+
+  it("refuses bad config settings, naming every field", () => {
+    const make = () => createTracker({ mode: "local", config: { cost: { budget_usd: -1, on_exceed: "explode" as "block" } } });
+    expect(make).toThrow(ConfigError);
+    expect(make).toThrow(/cost\.budget_usd[\s\S]*cost\.on_exceed|cost\.on_exceed[\s\S]*cost\.budget_usd/);
+  });
+
+  it("surfaces alerts through notify once per crossing", async () => {
+    const lines: string[] = [];
+    const tracker = createTracker({ mode: "local", config: { cost: { per_session_limit_usd: 0.01, alert_threshold: 0.5 } }, notify: (l) => lines.push(l), clock: () => 0 });
+    const usage = { model: "gpt-4o", inputTokens: 1200, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 300, reasoningTokens: 0 };
+    await tracker.record(usage, { fingerprint: "a" });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^aegis: alert: /);
+  });
+});
+
+describe("toMeterUsage", () => {
+  it("sends prompt-inclusive counts: cache reads and writes inside input_tokens", () => {
+    const body = toMeterUsage(
+      { model: "claude-sonnet-4", inputTokens: 100, cacheReadTokens: 3000, cacheWrite5mTokens: 800, cacheWrite1hTokens: 400, outputTokens: 150, reasoningTokens: 20 },
+      { agentId: "writer", fingerprint: "f" },
+    );
+    expect(body).toEqual({ model: "claude-sonnet-4", input_tokens: 4300, cached_tokens: 3000, cache_write_tokens: 1200, output_tokens: 150, reasoning_tokens: 20, agent_id: "writer", fingerprint: "f" });
+  });
+});
