@@ -8,5 +8,5 @@ const NativeResponse = globalThis.Response;
 globalThis.fetch = async (...args) => {
   const r = await nativeFetch(...args);
   if (!(r.headers.get("content-type") ?? "").includes("text/event-stream")) return r;
-  return new NativeResponse(r.body, { status: r.status, statusText: r.statusText, headers: new Headers(r.headers) });
+  return new NativeResponse(r.body, { status: r.status, statusText: r.statusText, headers: new globalThis.Headers(r.headers) });
 };
