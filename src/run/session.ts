@@ -17,7 +17,7 @@ import { newSessionId } from "./session-id.js";
 import { sessionStartLine } from "./start-line.js";
 import { startAgent, type AgentExit } from "./supervisor.js";
 import { formatRunSummary } from "./summary.js";
-import { isRedisUrl, openBudgetStore, resolveStoreUrl } from "../store/open-store.js";
+import { openBudgetStore, resolveStoreUrl } from "../store/open-store.js";
 import { readStoreTotals } from "../store/totals.js";
 
 /** What the provider proxy gets when it is mounted on the session's server (issue 4). */
@@ -73,7 +73,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
   const sessionId = newSessionId(clock());
   const token = newSessionToken();
   // Total, daily and agent budgets live in the shared store; the per-session limit stays in this run.
-  const store = await openBudgetStore({ url: o.store !== undefined ? resolveStoreUrl(o.store, o.cwd) : loaded.storeUrl, failOpen: config.store.fail_open, notify: o.notify });
+  const store = await openBudgetStore({ url: o.store !== undefined ? resolveStoreUrl(o.store, o.cwd) : loaded.storeUrl, failOpen: config.store.fail_open, notify: o.notify, cwd: o.cwd });
   const governor = createGovernor({ sessionId, limits, agents, defaultAgent, pricing, clock, store, storeFailOpen: config.store.fail_open, reservationLeaseMs: config.store.lease_seconds * 1000 });
 
   const ledgerPath = o.ledgerPath !== undefined ? resolve(o.cwd, o.ledgerPath) : resolve(loaded.ledgerDir, `${sessionId}.jsonl`);
@@ -164,7 +164,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
   await closeProxy();
   const report = await governor.report();
   const totals = meter.totals();
-  const storeTotals = await readStoreTotals(store, isRedisUrl(store.url) ? store.url : display(store.url, o.cwd), limits.dailyResetTimezone ?? "UTC", clock());
+  const storeTotals = await readStoreTotals(store, store.url, limits.dailyResetTimezone ?? "UTC", clock());
   await store.close();
   end(exit, totals);
   o.notify(formatRunSummary({ report, totals, budget: limits.budget, stoppedReason: exit.stoppedReason, ledgerPath: shownLedger, store: storeTotals }));

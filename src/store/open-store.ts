@@ -2,7 +2,7 @@
 // fleet store, anything else a SQLite file path. The store is probed once at start so an outage is
 // announced before the agent's first call, with what will happen to its calls.
 
-import { isAbsolute, resolve } from "node:path";
+import { isAbsolute, relative, resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import { StoreUnavailableError } from "../core/policy/store.js";
 import { createRedisStore } from "./redis-store.js";
@@ -23,9 +23,12 @@ export function resolveStoreUrl(url: string, cwd: string): string {
   return isRedisUrl(url) || isAbsolute(url) ? url : resolve(cwd, url);
 }
 
-/** The store a URL names (not yet connected or opened: both happen on first use). */
-export function createStore(url: string): PersistentStore {
-  return isRedisUrl(url) ? createRedisStore(url) : createSqliteStore(url);
+/** The store a URL names (not yet connected or opened: both happen on first use); paths are shown relative to `cwd`. */
+export function createStore(url: string, cwd?: string): PersistentStore {
+  if (isRedisUrl(url)) return createRedisStore(url);
+  const rel = cwd === undefined ? "" : relative(cwd, url);
+  const inside = rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
+  return createSqliteStore(url, inside ? { shownAs: rel } : {});
 }
 
 /** Options of openBudgetStore. */
@@ -35,11 +38,13 @@ export interface OpenBudgetStoreOptions {
   failOpen: boolean;
   /** One line to stderr. */
   notify: (line: string) => void;
+  /** Where SQLite paths are shown relative to. */
+  cwd?: string;
 }
 
 /** Opens the session's budget store and probes it; an unavailable store is announced, not fatal. */
 export async function openBudgetStore(o: OpenBudgetStoreOptions): Promise<ResilientStore> {
-  const store = resilientStore(createStore(o.url), o.notify);
+  const store = resilientStore(createStore(o.url, o.cwd), o.notify);
   try {
     await store.ping();
   } catch (error) {

@@ -26,6 +26,8 @@ declare module "ioredis" {
   }
 }
 
+const RECONNECT_MS = 250;
+
 /** Options of the Redis store. */
 export interface RedisStoreOptions {
   /** Key prefix; the `{budget}` hash tag keeps every key in one cluster slot. */
@@ -57,7 +59,11 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
     maxRetriesPerRequest: 0,
     connectTimeout: timeoutMs,
     commandTimeout: timeoutMs,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    // No background reconnect loop (its timers would keep a finished `aegis run` alive): the next
+    // call reconnects, at most once per RECONNECT_MS, and fails fast in between.
+    retryStrategy: () => null,
+    // disconnect() of a dead socket otherwise leaves a 2 s timer that delays the process's exit.
+    disconnectTimeout: 50,
   });
   let lastError = "not connected";
   // Without a listener ioredis prints every connection error itself; we report them per call.
@@ -70,11 +76,16 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
 
   // Read through a function: the status changes behind TypeScript's narrowing across awaits.
   const status = (): string => redis.status;
+  let lastAttempt = -Infinity;
   const connected = async (): Promise<void> => {
     if (closed) throw new Error("the store is closed");
     if (status() === "ready") return;
-    if (status() === "wait") connecting ??= redis.connect().finally(() => (connecting = undefined));
-    if (connecting !== undefined) await connecting;
+    const idle = status() === "wait" || status() === "end";
+    if (connecting === undefined && idle && Date.now() - lastAttempt >= RECONNECT_MS) {
+      lastAttempt = Date.now();
+      connecting = redis.connect().finally(() => (connecting = undefined));
+    }
+    if (connecting !== undefined) await connecting.catch(() => undefined);
     if (status() !== "ready") throw new Error(lastError);
   };
 

@@ -27,6 +27,8 @@ import type { PersistentStore } from "./types.js";
 export interface SqliteStoreOptions {
   /** How long a transaction waits for another process's write lock (default 5000 ms). */
   busyTimeoutMs?: number;
+  /** The path as messages name it (default: `path`), e.g. relative to the working directory. */
+  shownAs?: string;
 }
 
 interface Change {
@@ -123,8 +125,9 @@ const parseKeys = (json: string): string[] => {
 };
 
 /** Creates the SQLite store for `path`; the file (and its directory) are created on first use. */
-export function createSqliteStore(path: string, options: SqliteStoreOptions = {}): PersistentStore {
+export function createSqliteStore(file: string, options: SqliteStoreOptions = {}): PersistentStore {
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  const path = options.shownAs ?? file;
   let open: Db | undefined;
   let closed = false;
 
@@ -134,8 +137,8 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     if (open !== undefined) return open;
     let raw: Database.Database | undefined;
     try {
-      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-      raw = new Database(path, { timeout: busyTimeoutMs });
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+      raw = new Database(file, { timeout: busyTimeoutMs });
       raw.pragma("journal_mode = WAL");
       raw.pragma("synchronous = FULL"); // committed spend survives a power cut, not only a crash
       raw.exec(SCHEMA_SQL);
