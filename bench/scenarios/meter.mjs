@@ -1,0 +1,63 @@
+// M1 (metering API latency, c=1) and M2 (throughput: closed loop c=64, then open loop at a fixed
+// rate). M1 interleaves POST /v1/check, POST /v1/record and a baseline: POST /null on the mock, the
+// floor of a local HTTP round trip from this client. M2 checks that no record was lost: the
+// session report's call count grows by exactly the number of 2xx answers.
+import { fetchText, keepAliveAgent, send } from "../lib/http.mjs";
+import { closedLoop, interleaved, openLoop } from "../lib/loops.mjs";
+import { round, summarize } from "../lib/stats.mjs";
+
+const usage = (tag, i) => `{"model":"gpt-4o-mini","input_tokens":1200,"output_tokens":300,"fingerprint":"${tag}-${i}"}`;
+
+async function callCount(ctx) {
+  const r = await fetchText(undefined, `${ctx.env.aegisUrl}/v1/report`, { headers: { authorization: `Bearer ${ctx.env.token}` } });
+  return JSON.parse(r.text).call_count;
+}
+
+/** M1: per-request latency of check and record, against the HTTP floor, interleaved. */
+export async function m1(ctx) {
+  const agents = { floor: keepAliveAgent(), check: keepAliveAgent(), record: keepAliveAgent() };
+  const auth = { authorization: `Bearer ${ctx.env.token}` };
+  const res = await interleaved(["floor", "check", "record"], ctx.counts.m1, async (kind, i) => {
+    const url = kind === "floor" ? `${ctx.mockUrl}/null` : `${ctx.env.aegisUrl}/v1/${kind}`;
+    const r = await send(agents[kind], url, { headers: kind === "floor" ? {} : auth, body: usage("m1", i) });
+    if (kind === "record") ctx.count("record", r.status);
+    if (r.status !== 200) throw new Error(`HTTP ${r.status}`);
+    return r.ms;
+  });
+  for (const a of Object.values(agents)) a.destroy();
+  const out = { ...ctx.counts.m1 };
+  for (const kind of ["floor", "check", "record"]) out[kind] = { ...summarize(res[kind].samples, res[kind].rounds), errors: res[kind].errors };
+  out.record_minus_floor_p50 = round(out.record.p50 - out.floor.p50, 3);
+  return out;
+}
+
+/** M2: record throughput, closed loop at c=64 then open loop at `rate`; no lost records. */
+export async function m2(ctx) {
+  const { concurrency, seconds, rate } = ctx.counts.m2;
+  const auth = { authorization: `Bearer ${ctx.env.token}` };
+  const url = `${ctx.env.aegisUrl}/v1/record`;
+  const before = await callCount(ctx);
+  let ok2xx = 0;
+  const once = (agent) => (i) =>
+    send(agent, url, { headers: auth, body: usage("m2", i) }).then((r) => {
+      if (r.status === 200) ok2xx++;
+      ctx.count("record", r.status);
+      return r;
+    });
+  const agent = keepAliveAgent(concurrency);
+  const closed = await closedLoop({ concurrency, seconds }, once(agent));
+  agent.destroy();
+  ctx.log(`M2 closed c=${concurrency}: ${round(closed.rps, 0)} req/s, errors ${closed.errors}`);
+  const openAgent = keepAliveAgent(256);
+  const open = await openLoop({ rate, seconds }, once(openAgent));
+  openAgent.destroy();
+  ctx.log(`M2 open ${rate}/s: achieved ${round(open.achieved_rps, 0)} req/s, errors ${open.errors}`);
+  const after = await callCount(ctx);
+  return {
+    closed: { concurrency, seconds, rps: round(closed.rps, 0), ...summarize(closed.latencies), errors: closed.errors, ...(closed.lastError ? { last_error: closed.lastError } : {}) },
+    open: { rate, seconds, achieved_rps: round(open.achieved_rps, 0), ...summarize(open.latencies), errors: open.errors, ...(open.lastError ? { last_error: open.lastError } : {}) },
+    records_2xx: ok2xx,
+    report_call_count_delta: after - before,
+    lost_records: ok2xx - (after - before),
+  };
+}

@@ -1,0 +1,85 @@
+// P1 (added latency, 1 KB answer, c=1), P2 (100 KB and 1 MB prompts, c=1) and P3 (throughput
+// frontier, 20 ms upstream, concurrency sweep). Arms run in the same process and the same run;
+// P1 and P2 interleave them request by request.
+import { send } from "../lib/http.mjs";
+import { interleaved, closedLoop } from "../lib/loops.mjs";
+import { added, round, summarize } from "../lib/stats.mjs";
+import { agentsFor, chatArms, chatBody, closeAgents } from "./arms.mjs";
+
+// Sends one chat request in `arm`; throws on a non-2xx answer (counted as an error of the arm).
+async function chat(ctx, arms, agents, arm, body) {
+  const r = await send(agents[arm], arms[arm].url, { headers: arms[arm].headers, body });
+  ctx.count(arm, r.status);
+  if (r.status < 200 || r.status >= 300) throw new Error(`HTTP ${r.status}`);
+  return r.ms;
+}
+
+function report(result, arms) {
+  const out = {};
+  for (const arm of arms) {
+    out[arm] = { ...summarize(result[arm].samples, result[arm].rounds), errors: result[arm].errors };
+    if (result[arm].lastError) out[arm].last_error = result[arm].lastError;
+  }
+  for (const arm of arms) if (arm !== "direct") out[`added_${arm}`] = added(out[arm], out.direct);
+  return out;
+}
+
+/** P1: interleaved direct / via / peer, 0 ms upstream, ~1 KB JSON answer. */
+export async function p1(ctx) {
+  await ctx.mock({ latencyMs: 0, size: 1024 });
+  const arms = chatArms(ctx);
+  const names = Object.keys(arms);
+  const agents = agentsFor(arms);
+  const res = await interleaved(names, ctx.counts.p1, (arm, i) => chat(ctx, arms, agents, arm, chatBody("p1", i)));
+  closeAgents(agents);
+  return { arms: names, ...ctx.counts.p1, ...report(res, names) };
+}
+
+/** P2: interleaved direct / via with 100 KB and 1 MB prompts. */
+export async function p2(ctx) {
+  await ctx.mock({ latencyMs: 0, size: 1024 });
+  const all = chatArms(ctx);
+  const arms = { direct: all.direct, via: all.via };
+  const out = {};
+  for (const [label, bytes, counts] of [["100KB", 100 * 1024, ctx.counts.p2_100k], ["1MB", 1024 * 1024, ctx.counts.p2_1m]]) {
+    const pad = " lorem ipsum dolor sit amet,".repeat(Math.ceil(bytes / 28)).slice(0, bytes);
+    const agents = agentsFor(arms);
+    const res = await interleaved(["direct", "via"], { ...counts, warmup: 3 }, (arm, i) => chat(ctx, arms, agents, arm, chatBody("p2", i, { pad })));
+    closeAgents(agents);
+    out[label] = { ...counts, ...report(res, ["direct", "via"]) };
+  }
+  return out;
+}
+
+/** P3: closed-loop sweep over concurrency, 20 ms upstream, direct then via at each level. */
+export async function p3(ctx) {
+  await ctx.mock({ latencyMs: 20, size: 1024 });
+  const all = chatArms(ctx);
+  const arms = { direct: all.direct, via: all.via };
+  const points = [];
+  for (const c of ctx.counts.p3.concurrency) {
+    const point = { concurrency: c };
+    for (const arm of ["direct", "via"]) {
+      const agents = agentsFor(arms, c);
+      const r = await closedLoop({ concurrency: c, seconds: ctx.counts.p3.seconds }, (i) =>
+        send(agents[arm], arms[arm].url, { headers: arms[arm].headers, body: chatBody("p3", i) }).then((x) => (ctx.count(arm, x.status), x)),
+      );
+      closeAgents(agents);
+      point[arm] = { rps: round(r.rps), ...summarize(r.latencies), errors: r.errors, ...(r.lastError ? { last_error: r.lastError } : {}) };
+    }
+    point.added_p99 = round(point.via.p99 - point.direct.p99, 3);
+    // The direct arm's limit is the mock and the load generator; a via figure near it says nothing about aegis.
+    point.near_direct_limit = point.via.rps >= 0.9 * point.direct.rps;
+    points.push(point);
+    ctx.log(`P3 c=${c}: direct ${point.direct.rps} rps p99 ${point.direct.p99} ms, via ${point.via.rps} rps p99 ${point.via.p99} ms`);
+  }
+  await ctx.mock({ latencyMs: 0 });
+  const frontier = (ok) => Math.max(0, ...points.filter((p) => p.via.errors === 0 && ok(p)).map((p) => p.via.rps));
+  return {
+    upstream_latency_ms: 20,
+    seconds_per_point: ctx.counts.p3.seconds,
+    points,
+    frontier: { added_p99_le_5ms: frontier((p) => p.added_p99 <= 5), p99_le_50ms: frontier((p) => p.via.p99 <= 50), added_p99_le_10ms: frontier((p) => p.added_p99 <= 10) },
+    direct_max_rps: Math.max(...points.map((p) => p.direct.rps)),
+  };
+}
