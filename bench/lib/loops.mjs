@@ -4,6 +4,7 @@
 // - closedLoop: c workers, each sending its next request when the last one answered;
 // - openLoop: a fixed arrival rate, latency measured from the scheduled send time, so a stall is
 //   not hidden by the loop waiting for it (coordinated omission).
+import { setImmediate } from "node:timers";
 
 /**
  * Runs `once(arm, i)` for every arm, `perRound` times per round, after `warmup` unrecorded

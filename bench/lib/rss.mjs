@@ -1,6 +1,7 @@
 // X1: the resident memory of a process, read from /proc/<pid>/status (Linux): VmRSS now and VmHWM,
 // the peak since it started. A sampler keeps the highest VmRSS seen while a phase runs.
 import { readFileSync } from "node:fs";
+import { clearInterval } from "node:timers";
 
 /** { rssMb, hwmMb } of `pid`, or null where /proc is not available. */
 export function readRss(pid) {
