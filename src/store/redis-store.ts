@@ -65,9 +65,12 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
     // disconnect() of a dead socket otherwise leaves a 2 s timer that delays the process's exit.
     disconnectTimeout: 50,
   });
-  let lastError = "not connected";
+  // The connection's own last error (ECONNREFUSED, …): ioredis's per-command errors are generic.
+  let lastError = "";
   // Without a listener ioredis prints every connection error itself; we report them per call.
   redis.on("error", (error: Error) => (lastError = error.message));
+  redis.on("ready", () => (lastError = ""));
+  redis.on("close", () => (lastError ||= "connection closed"));
   for (const [name, lua] of [["aegisReserve", RESERVE_LUA], ["aegisSettle", SETTLE_LUA], ["aegisRelease", RELEASE_LUA], ["aegisRead", READ_LUA]] as const) {
     redis.defineCommand(name, { numberOfKeys: keys.length, lua });
   }
@@ -86,7 +89,7 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
       connecting = redis.connect().finally(() => (connecting = undefined));
     }
     if (connecting !== undefined) await connecting.catch(() => undefined);
-    if (status() !== "ready") throw new Error(lastError);
+    if (status() !== "ready") throw new Error(lastError || "not connected");
   };
 
   // Runs one script; any failure becomes StoreUnavailableError with the server's words.
@@ -97,9 +100,12 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
       // While disconnected ioredis says "Connection is closed" or "Stream isn't writeable": the
-      // connection's own error (ECONNREFUSED, ETIMEDOUT, …) is the useful cause.
-      const down = status() !== "ready" || /timed out/i.test(detail);
-      const why = down ? `is unreachable (${status() !== "ready" ? lastError : detail})` : `refused the request (${detail})`;
+      // connection's own error (ECONNREFUSED, ETIMEDOUT, …) is the useful cause. Anything else
+      // came from the server itself (NOAUTH, READONLY, OOM, WRONGTYPE): it answered, and refused.
+      const generic = /Connection is closed|Stream isn't writeable/i.test(detail);
+      const down = generic || status() !== "ready" || /timed out|ECONN|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH/i.test(detail);
+      const cause = generic ? lastError || "connection closed" : detail;
+      const why = down ? `is unreachable (${cause})` : `refused the request (${detail})`;
       throw new StoreUnavailableError(`Budget store ${shown} ${why}`, { cause: error });
     }
   };
