@@ -11,9 +11,10 @@ export function keepAliveAgent(sockets = 1) {
 const now = () => process.hrtime.bigint();
 const ms = (from, to) => Number(to - from) / 1e6;
 
-function options(url, agent, headers, body) {
+function options(url, agent, headers, body, signal) {
   const u = new URL(url);
   return {
+    ...(signal ? { signal } : {}),
     host: u.hostname,
     port: u.port,
     path: u.pathname + u.search,
@@ -24,10 +25,10 @@ function options(url, agent, headers, body) {
 }
 
 /** One request; resolves to { status, ms, bytes } (ms: request start → last body byte). */
-export function send(agent, url, { headers = {}, body } = {}) {
+export function send(agent, url, { headers = {}, body, signal } = {}) {
   return new Promise((resolve, reject) => {
     const t0 = now();
-    const req = http.request(options(url, agent, headers, body), (res) => {
+    const req = http.request(options(url, agent, headers, body, signal), (res) => {
       let bytes = 0;
       res.on("data", (c) => (bytes += c.length));
       res.on("end", () => resolve({ status: res.statusCode, ms: ms(t0, now()), bytes }));

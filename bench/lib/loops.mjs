@@ -70,8 +70,12 @@ export async function closedLoop({ concurrency, seconds, warmupSeconds = 0.3 }, 
   return { latencies, ok, errors, lastError, rps: ok / seconds, seconds };
 }
 
-/** `rate` requests/s for `seconds`; latency counts from each request's scheduled time. */
-export async function openLoop({ rate, seconds }, once) {
+/**
+ * `rate` requests/s for `seconds`; latency counts from each request's scheduled time. Requests
+ * not answered `graceSeconds` after the last was due are aborted and counted as errors, so an
+ * overloaded target cannot stretch the run without bound. `once(i, signal)` must honour the signal.
+ */
+export async function openLoop({ rate, seconds, graceSeconds = 2 }, once) {
   const latencies = [];
   let ok = 0;
   let errors = 0;
@@ -79,6 +83,8 @@ export async function openLoop({ rate, seconds }, once) {
   const total = Math.round(rate * seconds);
   const start = performance.now();
   const pending = [];
+  const abort = new globalThis.AbortController();
+  let timedOut = 0;
   let sent = 0;
   await new Promise((resolve) => {
     const tick = () => {
@@ -87,7 +93,7 @@ export async function openLoop({ rate, seconds }, once) {
       for (; sent < due; sent++) {
         const scheduled = start + (sent / rate) * 1000;
         pending.push(
-          once(sent).then(
+          once(sent, abort.signal).then(
             (r) => {
               if (r.status >= 200 && r.status < 300) {
                 ok++;
@@ -96,7 +102,8 @@ export async function openLoop({ rate, seconds }, once) {
             },
             (error) => {
               errors++;
-              lastError = String(error?.message ?? error);
+              if (abort.signal.aborted) timedOut++;
+              else lastError = String(error?.message ?? error);
             },
           ),
         );
@@ -106,7 +113,9 @@ export async function openLoop({ rate, seconds }, once) {
     };
     tick();
   });
+  const deadline = setTimeout(() => abort.abort(), Math.max(0, start + (seconds + graceSeconds) * 1000 - performance.now()));
   await Promise.all(pending);
+  clearTimeout(deadline);
   const wall = (performance.now() - start) / 1000;
-  return { latencies, ok, errors, lastError, rate, achieved_rps: ok / wall, seconds };
+  return { latencies, ok, errors, timed_out: timedOut, lastError, rate, achieved_rps: ok / wall, seconds };
 }

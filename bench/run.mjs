@@ -1,0 +1,181 @@
+#!/usr/bin/env node
+// The benchmark suite (docs/performance.md): `npm run bench` (full) or `npm run bench:smoke`
+// (about a minute). Three processes on loopback — the mock upstream, `aegis run`, and the load
+// generator running as aegis's governed agent (so it uses exactly the AEGIS_URL / *_BASE_URL a real
+// agent gets) — plus the Portkey gateway as a peer in front of the same mock. With taskset and ≥ 2
+// CPUs, aegis and the peer run on CPU 1, the mock and the load generator on CPU 0. Then C1/C2
+// (start-up) and R1 (report over a generated ledger). Figures go to bench/results/<timestamp>.json
+// and a table of targets; the exit code is 1 when a target (full) or a gate (smoke) is missed.
+//   node bench/run.mjs [--smoke] [--only P1,S1,…] [--no-peer] [--no-pin] [--cpu-prof] [--r1-lines N]
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { benchReport } from "./report.mjs";
+import { benchStartup } from "./startup.mjs";
+import { COUNTS } from "./counts.mjs";
+import { checkLedger } from "./lib/ledger-check.mjs";
+import { bareServerRss, firstJsonLine, freePort, hasTaskset, pinned, start, stop, waitForPort } from "./lib/procs.mjs";
+import { derive, evaluate, formatTable } from "./targets.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const LOADGEN_IDS = ["S3", "P1", "S1", "M1", "P2", "M2", "P3"];
+const ALL = [...LOADGEN_IDS, "X1", "C", "R1"];
+
+function parseArgs(argv) {
+  const a = { smoke: false, only: ALL, peer: true, pin: true, cpuProf: false, r1Lines: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const f = argv[i];
+    if (f === "--smoke") a.smoke = true;
+    else if (f === "--no-peer") a.peer = false;
+    else if (f === "--no-pin") a.pin = false;
+    else if (f === "--cpu-prof") a.cpuProf = true;
+    else if (f === "--only") a.only = argv[++i].split(",").map((s) => (s === "C1" || s === "C2" ? "C" : s));
+    else if (f === "--r1-lines") a.r1Lines = Number(argv[++i]);
+    else throw new Error(`unknown flag ${f}: use --smoke, --only ID,…, --no-peer, --no-pin, --cpu-prof, --r1-lines N`);
+  }
+  return a;
+}
+
+const load = () => loadavg().map((x) => Math.round(x * 100) / 100);
+const log = (line) => process.stderr.write(`${line}\n`);
+const git = (...args) => {
+  try {
+    return execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim();
+  } catch {
+    return null;
+  }
+};
+
+// The governed run: mock (+ peer) up, `aegis run -- loadgen`, everything stopped again.
+async function governedRun(args, counts, pin, tmp) {
+  const children = [];
+  try {
+    return await governedRunWith(args, counts, pin, tmp, children);
+  } finally {
+    for (const child of children) await stop(child);
+  }
+}
+
+async function governedRunWith(args, counts, pin, tmp, children) {
+  const ids = LOADGEN_IDS.filter((id) => args.only.includes(id) || (id === "S3" && args.only.includes("X1")));
+  const mock = start(pinned(pin?.mock, [process.execPath, join(root, "bench/mock-upstream.mjs"), "--port", "0"]));
+  children.push(mock);
+  const { port: mockPort } = await firstJsonLine(mock);
+  const mockUrl = `http://127.0.0.1:${mockPort}`;
+  let peer;
+  let peerUrl = null;
+  let peerNote = "not run";
+  if (args.peer && ids.some((id) => id === "P1" || id === "S1")) {
+    const port = await freePort();
+    const script = join(root, "node_modules/@portkey-ai/gateway/build/start-server.js");
+    peer = start(pinned(pin?.peer, [process.execPath, "--import", join(root, "bench/portkey-fetch-shim.mjs"), script, `--port=${port}`, "--headless"]), { env: { ...process.env, NODE_ENV: "production" } });
+    children.push(peer);
+    peer.stdout.resume();
+    peer.stderr.resume();
+    if (existsSync(script) && (await waitForPort(port))) {
+      peerUrl = `http://127.0.0.1:${port}`;
+      peerNote = "@portkey-ai/gateway (node build/start-server.js --headless, NODE_ENV=production), x-portkey-provider: openai, x-portkey-custom-host: the mock";
+    } else peerNote = "Portkey did not start: peer arms skipped";
+  }
+  const config = [
+    "# aegis.yaml of the benchmark: every limit on (high enough never to block), loop detection at its defaults.",
+    "cost: { budget_usd: 9000000, per_call_limit_usd: 1000000, per_session_limit_usd: 9000000, daily_budget_usd: 9000000, per_minute_tokens: 1000000000000, alert_threshold: 1 }",
+    `proxy: { openai: { upstream: "${mockUrl}/v1" }, anthropic: { upstream: "${mockUrl}" }, gemini: { upstream: "${mockUrl}" } }`,
+    "run: { kill_on: never }",
+    "",
+  ].join("\n");
+  writeFileSync(join(tmp, "aegis.yaml"), config);
+  const out = join(tmp, "loadgen.json");
+  writeFileSync(join(tmp, "spec.json"), JSON.stringify({ mockUrl, peerUrl, counts, scenarios: ids, out }));
+  const prof = args.cpuProf ? ["--cpu-prof", "--cpu-prof-dir", join(root, "bench/results/prof")] : [];
+  const agent = pinned(pin?.loadgen, [process.execPath, join(root, "bench/agent-loadgen.mjs"), join(tmp, "spec.json")]);
+  const aegis = start(pinned(pin?.aegis, [process.execPath, ...prof, join(root, "bin/aegis.js"), "run", "--config", join(tmp, "aegis.yaml"), "--", ...agent]), { cwd: tmp });
+  let stderr = "";
+  aegis.stdout.resume();
+  aegis.stderr.on("data", (d) => {
+    stderr += d;
+    for (const line of String(d).split("\n")) if (line.startsWith("[bench]")) log(`  ${line.slice(8)}`);
+  });
+  children.push(aegis);
+  const code = await new Promise((resolve) => aegis.once("exit", resolve));
+  writeFileSync(join(tmp, "aegis-stderr.log"), stderr);
+  if (code !== 0 || !existsSync(out)) throw new Error(`aegis run exited ${code}; see ${join(tmp, "aegis-stderr.log")}:\n${stderr.slice(-2000)}`);
+  const result = JSON.parse(readFileSync(out, "utf8"));
+  result.ledger = checkLedger(join(tmp, ".aegis/sessions"), result.counts);
+  return { result, peerNote };
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  if (!existsSync(join(root, "dist/cli/main.js"))) throw new Error("build first: npm run build");
+  const counts = COUNTS[args.smoke ? "smoke" : "full"];
+  const cores = availableParallelism();
+  const pin = args.pin && cores >= 2 && hasTaskset() ? { aegis: 1, peer: 1, mock: 0, loadgen: 0 } : null;
+  const started = new Date();
+  const results = {
+    suite: args.smoke ? "smoke" : "full",
+    started: started.toISOString(),
+    machine: { cpu: cpus()[0]?.model ?? "unknown", cores, memory_gb: Math.round(totalmem() / 2 ** 30) },
+    node: process.version,
+    git: { commit: git("rev-parse", "HEAD"), dirty: (git("status", "--porcelain", "--untracked-files=no") ?? "") !== "" },
+    pinning: pin ?? "none (taskset missing, one CPU, or --no-pin)",
+    load_average: { start: load() },
+    counts,
+    scenarios: {},
+  };
+  const s = results.scenarios;
+  const tmp = mkdtempSync(join(tmpdir(), "aegis-bench-"));
+  log(`aegis bench (${results.suite}) — ${results.machine.cpu}, ${cores} cores, Node ${process.version}, load ${results.load_average.start.join(" ")}, pinning ${pin ? "aegis+peer→CPU1, mock+loadgen→CPU0" : "off"}`);
+
+  if (LOADGEN_IDS.some((id) => args.only.includes(id)) || args.only.includes("X1")) {
+    log("governed run: aegis run -- agent-loadgen");
+    const { result, peerNote } = await governedRun(args, counts, pin, tmp);
+    results.peer = peerNote;
+    Object.assign(s, result.scenarios);
+    if (s.S3) Object.assign(s.S3, result.ledger);
+    s.X1 = {
+      idle_mb: result.rss.idle?.rssMb ?? null,
+      peak_mb: result.rss.after?.hwmMb ?? null,
+      after_mb: result.rss.after?.rssMb ?? null,
+      by_scenario_max_mb: Object.fromEntries(LOADGEN_IDS.filter((id) => result.rss[id] !== undefined).map((id) => [id, result.rss[id]])),
+      node_idle_server_mb: await bareServerRss(pin?.aegis),
+    };
+    results.governed = { counts: result.counts, ledger: result.ledger, aegis_cmdline: result.aegis_cmdline };
+    results.load_average.after_governed_run = load();
+  }
+  if (args.only.includes("C")) {
+    log("C1/C2: start-up");
+    s.C = await benchStartup({ aegisBin: join(root, "bin/aegis.js"), ...counts.startup, taskset: pin?.aegis });
+    results.load_average.after_startup = load();
+  }
+  if (args.only.includes("R1")) {
+    const lines = args.r1Lines ?? counts.r1.lines;
+    log(`R1: aegis report over ${lines} ledger lines`);
+    s.R1 = await benchReport({ lines, runs: counts.r1.runs }).catch((error) => ({ error: String(error?.message ?? error) }));
+    results.load_average.after_report = load();
+  }
+  results.load_average.end = load();
+
+  derive(s);
+  const ran = new Set(Object.keys(s).filter((k) => !s[k]?.error));
+  results.checks = evaluate(s, ran);
+  results.failed_scenarios = Object.keys(s).filter((k) => s[k]?.error);
+  const dir = join(root, "bench/results");
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${started.toISOString().replace(/[:.]/g, "-")}${args.smoke ? "-smoke" : ""}.json`);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+
+  process.stdout.write(`\n${formatTable(results.checks, { smoke: args.smoke })}\n\n`);
+  const misses = results.checks.filter((r) => !r.pass);
+  const fails = results.checks.filter((r) => !r.gate_pass);
+  for (const id of results.failed_scenarios) process.stdout.write(`SCENARIO FAILED: ${id}: ${s[id].error.split("\n")[0]}\n`);
+  process.stdout.write(`${misses.length === 0 ? "all targets met" : `MISS: ${misses.length} of ${results.checks.length} targets missed (${misses.map((m) => `${m.id} ${m.metric}`).join("; ")})`}\n`);
+  process.stdout.write(`${fails.length === 0 ? "all gates passed" : `GATE FAIL: ${fails.map((m) => `${m.id} ${m.metric}`).join("; ")}`}\n`);
+  process.stdout.write(`load average start ${results.load_average.start.join(" ")}, end ${results.load_average.end.join(" ")}; results: ${file}\n`);
+  const failed = results.failed_scenarios.length > 0 || (args.smoke ? fails.length > 0 : misses.length > 0);
+  process.exitCode = failed ? 1 : 0;
+}
+
+await main();
