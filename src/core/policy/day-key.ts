@@ -9,7 +9,18 @@ export const utcDayKey: DayKey = (ms) => new Date(ms).toISOString().slice(0, 10)
 
 /** The calendar day of an instant in an IANA time zone (Limits.dailyResetTimezone), "YYYY-MM-DD". */
 export function zonedDayKey(timeZone: string): DayKey {
-  // en-CA formats dates as YYYY-MM-DD; the formatter is built once, formatting is cheap.
+  // en-CA formats dates as YYYY-MM-DD; the formatter is built once.
   const fmt = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
-  return (ms) => fmt.format(new Date(ms));
+  // Formatting still costs microseconds and runs on every metered call, so the last answer is kept
+  // for its minute: every zone's offset today is a whole number of minutes, so no day starts mid-minute.
+  let minute = NaN;
+  let key = "";
+  return (ms) => {
+    const m = Math.floor(ms / 60_000);
+    if (m !== minute) {
+      key = fmt.format(new Date(ms));
+      minute = m;
+    }
+    return key;
+  };
 }
