@@ -5,7 +5,7 @@
 // Expired reservations (a run that crashed or was SIGKILLed) are purged inside the same
 // transactions, so their budget comes back after the lease without any process cleaning up.
 
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { roleOf, TOTAL_KEY } from "../core/policy/keys.js";
@@ -140,7 +140,12 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
       raw = new Database(file, { timeout: busyTimeoutMs });
       raw.pragma("journal_mode = WAL");
-      raw.pragma("synchronous = FULL"); // committed spend survives a power cut, not only a crash
+      // WAL + NORMAL: a commit survives any crash of aegis or the agent; only an OS crash or power
+      // cut may lose the last commits, the same guarantee the ledger's unsynced appends give. FULL
+      // would fsync twice per proxied call (reserve and settle) on the hot path.
+      raw.pragma("synchronous = NORMAL");
+      // Spend data is as private as the ledger: owner-only (SQLite gives -wal/-shm the same mode).
+      chmodSync(file, 0o600);
       raw.exec(SCHEMA_SQL);
       const version = raw.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").get();
       if (version === undefined) raw.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));

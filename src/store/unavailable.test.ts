@@ -1,6 +1,6 @@
 // A store that cannot answer says so in words (StoreUnavailableError naming the store and the
 // cause), never hangs, and recovers when the cause goes away.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -21,6 +21,14 @@ const failure = async (p: Promise<unknown>): Promise<StoreUnavailableError> => {
 };
 
 describe("SQLite store that cannot be used", () => {
+  it("a new store file is owner-only (mode 0600), like the ledger", async () => {
+    const path = join(dir, "private.db");
+    const s = createSqliteStore(path);
+    await s.ping();
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    await s.close();
+  });
+
   it("a garbage file: every operation fails with the path and what to do; fixing the file recovers", async () => {
     const path = join(dir, "garbage.db");
     writeFileSync(path, "this is not a database, it is a shopping list\n".repeat(200));
