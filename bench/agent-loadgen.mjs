@@ -36,10 +36,11 @@ const ctx = {
   counts: spec.counts,
   log: (line) => process.stderr.write(`[bench] ${line}\n`),
   // Answers by arm and status class: the harness matches them against the ledger.
-  count(arm, status) {
+  wrk: spec.wrk === true,
+  count(arm, status, n = 1) {
     const c = (counts[arm] ??= { ok: 0, other: 0 });
-    if (status >= 200 && status < 300) c.ok++;
-    else c.other++;
+    if (status >= 200 && status < 300) c.ok += n;
+    else c.other += n;
   },
   async mock(knobs) {
     const r = await fetchText(undefined, `${spec.mockUrl}/_mock/config`, { body: JSON.stringify(knobs) });

@@ -4,7 +4,7 @@
 /** Counts by suite. */
 export const COUNTS = {
   full: {
-    m1: { rounds: 7, perRound: 700, warmup: 50 },
+    m1: { rounds: 7, perRound: 700, warmup: 50, wrkSeconds: 5 },
     m2: { concurrency: 64, seconds: 5, rate: 5000 },
     p1: { rounds: 7, perRound: 300, warmup: 15 },
     p2_100k: { rounds: 5, perRound: 40 },
@@ -17,7 +17,7 @@ export const COUNTS = {
     r1: { lines: 1_000_000, runs: 3 },
   },
   smoke: {
-    m1: { rounds: 3, perRound: 200, warmup: 30 },
+    m1: { rounds: 3, perRound: 200, warmup: 30, wrkSeconds: 2 },
     m2: { concurrency: 64, seconds: 2, rate: 5000 },
     p1: { rounds: 3, perRound: 80, warmup: 15 },
     p2_100k: { rounds: 3, perRound: 10 },

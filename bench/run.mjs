@@ -6,7 +6,7 @@
 // CPUs, aegis and the peer run on CPU 1, the mock and the load generator on CPU 0. Then C1/C2
 // (start-up) and R1 (report over a generated ledger). Figures go to bench/results/<timestamp>.json
 // and a table of targets; the exit code is 1 when a target (full) or a gate (smoke) is missed.
-//   node bench/run.mjs [--smoke] [--only P1,S1,…] [--no-peer] [--no-pin] [--cpu-prof] [--r1-lines N]
+//   node bench/run.mjs [--smoke] [--only P1,S1,…] [--no-peer] [--no-pin] [--cpu-prof] [--r1-lines N] [--store URL] [--no-wrk]
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
@@ -18,13 +18,14 @@ import { COUNTS } from "./counts.mjs";
 import { checkLedger } from "./lib/ledger-check.mjs";
 import { bareServerRss, firstJsonLine, freePort, hasTaskset, pinned, start, stop, waitForPort } from "./lib/procs.mjs";
 import { derive, evaluate, formatTable } from "./targets.mjs";
+import { hasWrk } from "./lib/wrk.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const LOADGEN_IDS = ["S3", "P1", "S1", "M1", "P2", "M2", "P3"];
 const ALL = [...LOADGEN_IDS, "X1", "C", "R1"];
 
 function parseArgs(argv) {
-  const a = { smoke: false, only: ALL, peer: true, pin: true, cpuProf: false, r1Lines: undefined };
+  const a = { wrk: true, smoke: false, only: ALL, peer: true, pin: true, cpuProf: false, r1Lines: undefined };
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i];
     if (f === "--smoke") a.smoke = true;
@@ -33,7 +34,9 @@ function parseArgs(argv) {
     else if (f === "--cpu-prof") a.cpuProf = true;
     else if (f === "--only") a.only = argv[++i].split(",").map((s) => (s === "C1" || s === "C2" ? "C" : s));
     else if (f === "--r1-lines") a.r1Lines = Number(argv[++i]);
-    else throw new Error(`unknown flag ${f}: use --smoke, --only ID,…, --no-peer, --no-pin, --cpu-prof, --r1-lines N`);
+    else if (f === "--store") a.store = argv[++i];
+    else if (f === "--no-wrk") a.wrk = false;
+    else throw new Error(`unknown flag ${f}: use --smoke, --only ID,…, --no-peer, --no-pin, --cpu-prof, --r1-lines N, --store URL, --no-wrk`);
   }
   return a;
 }
@@ -84,11 +87,12 @@ async function governedRunWith(args, counts, pin, tmp, children) {
     "cost: { budget_usd: 9000000, per_call_limit_usd: 1000000, per_session_limit_usd: 9000000, daily_budget_usd: 9000000, per_minute_tokens: 1000000000000, alert_threshold: 1 }",
     `proxy: { openai: { upstream: "${mockUrl}/v1" }, anthropic: { upstream: "${mockUrl}" }, gemini: { upstream: "${mockUrl}" } }`,
     "run: { kill_on: never }",
+    ...(args.store ? [`store: ${JSON.stringify(args.store)}`] : []),
     "",
   ].join("\n");
   writeFileSync(join(tmp, "aegis.yaml"), config);
   const out = join(tmp, "loadgen.json");
-  writeFileSync(join(tmp, "spec.json"), JSON.stringify({ mockUrl, peerUrl, counts, scenarios: ids, out }));
+  writeFileSync(join(tmp, "spec.json"), JSON.stringify({ mockUrl, peerUrl, counts, scenarios: ids, out, wrk: args.wrk && hasWrk() }));
   const prof = args.cpuProf ? ["--cpu-prof", "--cpu-prof-dir", join(root, "bench/results/prof")] : [];
   const agent = pinned(pin?.loadgen, [process.execPath, join(root, "bench/agent-loadgen.mjs"), join(tmp, "spec.json")]);
   const aegis = start(pinned(pin?.aegis, [process.execPath, ...prof, join(root, "bin/aegis.js"), "run", "--config", join(tmp, "aegis.yaml"), "--", ...agent]), { cwd: tmp });
@@ -121,6 +125,7 @@ async function main() {
     node: process.version,
     git: { commit: git("rev-parse", "HEAD"), dirty: (git("status", "--porcelain", "--untracked-files=no") ?? "") !== "" },
     pinning: pin ?? "none (taskset missing, one CPU, or --no-pin)",
+    metering_client: args.wrk && hasWrk() ? "wrk (M1 gated figures, M2 closed loop)" : "node:http",
     load_average: { start: load() },
     counts,
     scenarios: {},

@@ -5,6 +5,7 @@
 import { fetchText, keepAliveAgent, send } from "../lib/http.mjs";
 import { closedLoop, interleaved, openLoop } from "../lib/loops.mjs";
 import { round, summarize } from "../lib/stats.mjs";
+import { runWrk } from "../lib/wrk.mjs";
 
 const usage = (tag, i) => `{"model":"gpt-4o-mini","input_tokens":1200,"output_tokens":300,"fingerprint":"${tag}-${i}"}`;
 
@@ -28,6 +29,20 @@ export async function m1(ctx) {
   const out = { ...ctx.counts.m1 };
   for (const kind of ["floor", "check", "record"]) out[kind] = { ...summarize(res[kind].samples, res[kind].rounds), errors: res[kind].errors };
   out.record_minus_floor_p50 = round(out.record.p50 - out.floor.p50, 3);
+  if (ctx.wrk) {
+    // The same three with wrk at c=1 (not interleaved: one after the other, `seconds` each).
+    const seconds = ctx.counts.m1.wrkSeconds;
+    const token = ctx.env.token;
+    out.wrk = {
+      floor: await runWrk({ url: `${ctx.mockUrl}/null`, concurrency: 1, seconds }),
+      check: await runWrk({ url: `${ctx.env.aegisUrl}/v1/check`, concurrency: 1, seconds, token }),
+      record: await runWrk({ url: `${ctx.env.aegisUrl}/v1/record`, concurrency: 1, seconds, token }),
+    };
+    ctx.count("record", 200, out.wrk.record.ok);
+  }
+  // The gated figures: wrk's where it ran (its client costs less than this Node one), else Node's.
+  out.gated = out.wrk ?? { floor: out.floor, check: out.check, record: out.record };
+  out.gated_client = out.wrk ? "wrk" : "node:http";
   return out;
 }
 
@@ -44,17 +59,26 @@ export async function m2(ctx) {
       ctx.count("record", r.status);
       return r;
     });
-  const agent = keepAliveAgent(concurrency);
-  const closed = await closedLoop({ concurrency, seconds }, once(agent));
-  agent.destroy();
-  ctx.log(`M2 closed c=${concurrency}: ${round(closed.rps, 0)} req/s, errors ${closed.errors}`);
+  let closedOut;
+  if (ctx.wrk) {
+    const w = await runWrk({ url, concurrency, seconds: Math.max(1, Math.round(seconds)), token: ctx.env.token });
+    ok2xx += w.ok;
+    ctx.count("record", 200, w.ok);
+    closedOut = { concurrency, seconds, ...w };
+  } else {
+    const agent = keepAliveAgent(concurrency);
+    const closed = await closedLoop({ concurrency, seconds }, once(agent));
+    agent.destroy();
+    closedOut = { client: "node:http", concurrency, seconds, rps: round(closed.rps, 0), ...summarize(closed.latencies), errors: closed.errors, ...(closed.lastError ? { last_error: closed.lastError } : {}) };
+  }
+  ctx.log(`M2 closed c=${concurrency} (${closedOut.client}): ${closedOut.rps} req/s, errors ${closedOut.errors}`);
   const openAgent = keepAliveAgent(256);
   const open = await openLoop({ rate, seconds }, once(openAgent));
   openAgent.destroy();
   ctx.log(`M2 open ${rate}/s: achieved ${round(open.achieved_rps, 0)} req/s, errors ${open.errors}`);
   const after = await callCount(ctx);
   return {
-    closed: { concurrency, seconds, rps: round(closed.rps, 0), ...summarize(closed.latencies), errors: closed.errors, ...(closed.lastError ? { last_error: closed.lastError } : {}) },
+    closed: closedOut,
     open: { rate, seconds, achieved_rps: round(open.achieved_rps, 0), ...summarize(open.latencies), errors: open.errors, timed_out: open.timed_out, ...(open.lastError ? { last_error: open.lastError } : {}) },
     records_2xx: ok2xx,
     report_call_count_delta: after - before,
