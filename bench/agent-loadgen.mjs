@@ -33,6 +33,7 @@ const ctx = {
   env,
   mockUrl: spec.mockUrl,
   peerUrl: spec.peerUrl,
+  floorUrl: spec.floorUrl,
   counts: spec.counts,
   log: (line) => process.stderr.write(`[bench] ${line}\n`),
   // Answers by arm and status class: the harness matches them against the ledger.

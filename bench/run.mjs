@@ -6,7 +6,7 @@
 // CPUs, aegis and the peer run on CPU 1, the mock and the load generator on CPU 0. Then C1/C2
 // (start-up) and R1 (report over a generated ledger). Figures go to bench/results/<timestamp>.json
 // and a table of targets; the exit code is 1 when a target (full) or a gate (smoke) is missed.
-//   node bench/run.mjs [--smoke] [--only P1,S1,…] [--no-peer] [--no-pin] [--cpu-prof] [--r1-lines N] [--store URL] [--no-wrk]
+//   node bench/run.mjs [--smoke] [--only P1,S1,…] [--no-peer] [--no-pin] [--cpu-prof] [--r1-lines N] [--store URL] [--no-wrk] [--no-floor]
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
@@ -25,7 +25,7 @@ const LOADGEN_IDS = ["S3", "P1", "S1", "M1", "P2", "M2", "P3"];
 const ALL = [...LOADGEN_IDS, "X1", "C", "R1"];
 
 function parseArgs(argv) {
-  const a = { wrk: true, smoke: false, only: ALL, peer: true, pin: true, cpuProf: false, r1Lines: undefined };
+  const a = { wrk: true, floor: true, smoke: false, only: ALL, peer: true, pin: true, cpuProf: false, r1Lines: undefined };
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i];
     if (f === "--smoke") a.smoke = true;
@@ -36,7 +36,8 @@ function parseArgs(argv) {
     else if (f === "--r1-lines") a.r1Lines = Number(argv[++i]);
     else if (f === "--store") a.store = argv[++i];
     else if (f === "--no-wrk") a.wrk = false;
-    else throw new Error(`unknown flag ${f}: use --smoke, --only ID,…, --no-peer, --no-pin, --cpu-prof, --r1-lines N, --store URL, --no-wrk`);
+    else if (f === "--no-floor") a.floor = false;
+    else throw new Error(`unknown flag ${f}: use --smoke, --only ID,…, --no-peer, --no-pin, --cpu-prof, --r1-lines N, --store URL, --no-wrk, --no-floor`);
   }
   return a;
 }
@@ -82,6 +83,12 @@ async function governedRunWith(args, counts, pin, tmp, children) {
       peerNote = "@portkey-ai/gateway (node build/start-server.js --headless, NODE_ENV=production), x-portkey-provider: openai, x-portkey-custom-host: the mock";
     } else peerNote = "Portkey did not start: peer arms skipped";
   }
+  let floorUrl = null;
+  if (args.floor && ids.some((id) => id === "P1" || id === "S1")) {
+    const floor = start(pinned(pin?.aegis, [process.execPath, join(root, "bench/floor-proxy.mjs"), mockUrl]));
+    children.push(floor);
+    floorUrl = `http://127.0.0.1:${(await firstJsonLine(floor)).port}`;
+  }
   const config = [
     "# aegis.yaml of the benchmark: every limit on (high enough never to block), loop detection at its defaults.",
     "cost: { budget_usd: 9000000, per_call_limit_usd: 1000000, per_session_limit_usd: 9000000, daily_budget_usd: 9000000, per_minute_tokens: 1000000000000, alert_threshold: 1 }",
@@ -92,7 +99,7 @@ async function governedRunWith(args, counts, pin, tmp, children) {
   ].join("\n");
   writeFileSync(join(tmp, "aegis.yaml"), config);
   const out = join(tmp, "loadgen.json");
-  writeFileSync(join(tmp, "spec.json"), JSON.stringify({ mockUrl, peerUrl, counts, scenarios: ids, out, wrk: args.wrk && hasWrk() }));
+  writeFileSync(join(tmp, "spec.json"), JSON.stringify({ mockUrl, peerUrl, floorUrl, counts, scenarios: ids, out, wrk: args.wrk && hasWrk() }));
   const prof = args.cpuProf ? ["--cpu-prof", "--cpu-prof-dir", join(root, "bench/results/prof")] : [];
   const agent = pinned(pin?.loadgen, [process.execPath, join(root, "bench/agent-loadgen.mjs"), join(tmp, "spec.json")]);
   const aegis = start(pinned(pin?.aegis, [process.execPath, ...prof, join(root, "bin/aegis.js"), "run", "--config", join(tmp, "aegis.yaml"), "--", ...agent]), { cwd: tmp });
@@ -152,7 +159,8 @@ async function main() {
   }
   if (args.only.includes("C")) {
     log("C1/C2: start-up");
-    s.C = await benchStartup({ aegisBin: join(root, "bin/aegis.js"), ...counts.startup, taskset: pin?.aegis });
+    const cwd = mkdtempSync(join(tmpdir(), "aegis-bench-startup-"));
+    s.C = await benchStartup({ aegisBin: join(root, "bin/aegis.js"), ...counts.startup, taskset: pin?.aegis, cwd });
     results.load_average.after_startup = load();
   }
   if (args.only.includes("R1")) {

@@ -1,6 +1,14 @@
 #!/usr/bin/env node
 // Launcher: enable the compile cache where Node offers it, then hand over to the built CLI.
+// `aegis --version` alone is answered here, without loading commander and the CLI (start-up time
+// is a benchmarked goal: performance.md C1); it prints exactly what the full CLI prints.
 import module from "node:module";
 module.enableCompileCache?.();
-const { main } = await import("../dist/cli/main.js");
-process.exitCode = await main(process.argv);
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
+  const { VERSION } = await import("../dist/version.js");
+  process.stdout.write(`${VERSION}\n`);
+} else {
+  const { main } = await import("../dist/cli/main.js");
+  process.exitCode = await main(process.argv);
+}

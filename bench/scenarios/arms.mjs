@@ -1,6 +1,6 @@
 // The arms of the proxy scenarios and their requests: direct (loadgen → mock), via (loadgen →
-// aegis → mock, through the OPENAI_BASE_URL aegis gave this agent) and peer (loadgen → Portkey →
-// mock, Portkey pointed at the mock as a custom host). Every request carries a unique prompt, as
+// aegis → mock, through the OPENAI_BASE_URL aegis gave this agent), floor (loadgen → a bare Node
+// proxy → mock) and peer (loadgen → Portkey → mock, Portkey pointed at the mock as a custom host). Every request carries a unique prompt, as
 // real agents' calls do, so aegis's loop detection (on, at its defaults) never fires.
 import { keepAliveAgent } from "../lib/http.mjs";
 
@@ -10,6 +10,8 @@ export function chatArms(ctx) {
     direct: { url: `${ctx.mockUrl}/v1/chat/completions`, headers: { authorization: "Bearer sk-bench" } },
     via: { url: `${ctx.env.openaiBase}/chat/completions`, headers: { authorization: "Bearer sk-bench" } },
   };
+  // A bare Node pass-through proxy on aegis's CPU: what any Node proxy adds on this machine.
+  if (ctx.floorUrl) arms.floor = { url: `${ctx.floorUrl}/v1/chat/completions`, headers: { authorization: "Bearer sk-bench" } };
   if (ctx.peerUrl) {
     arms.peer = {
       url: `${ctx.peerUrl}/v1/chat/completions`,

@@ -21,6 +21,8 @@ function report(result, arms) {
     if (result[arm].lastError) out[arm].last_error = result[arm].lastError;
   }
   for (const arm of arms) if (arm !== "direct") out[`added_${arm}`] = added(out[arm], out.direct);
+  // aegis's own cost beyond what a bare Node proxy adds on this machine.
+  if (out.floor) out.via_minus_floor = added(out.via, out.floor);
   return out;
 }
 

@@ -30,6 +30,7 @@ async function phase(ctx, shape, counts, pick) {
     if (res[arm].lastError) out[arm].last_error = res[arm].lastError;
   }
   for (const arm of names) if (arm !== "direct") out[`added_${arm}`] = added(out[arm], out.direct);
+  if (out.floor) out.via_minus_floor = added(out.via, out.floor);
   return out;
 }
 

@@ -13,8 +13,13 @@ const SECRET_PATTERNS: RegExp[] = [
 // URLs with a query string: the query (and fragment) is dropped, the path kept.
 const URL_QUERY = /\b(https?:\/\/[^\s?#"']+)[?#][^\s"']*/gi;
 
+// Every pattern above needs one of these in the text: most strings of a ledger line (ids, model
+// names, timestamps, reasons) have none and are returned as they are without running the patterns.
+const MAY_HOLD_SECRET = /sk-|aiza|bearer|=|https?:\/\//i;
+
 /** Replaces secrets inside one string: known key shapes, extra exact secrets, and URL query strings. */
 export function redactString(text: string, extraSecrets: readonly string[] = []): string {
+  if (!MAY_HOLD_SECRET.test(text) && !extraSecrets.some((secret) => secret.length >= 8 && text.includes(secret))) return text;
   let out = text;
   for (const secret of extraSecrets) {
     if (secret.length >= 8) out = out.split(secret).join("[redacted]");

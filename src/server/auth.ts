@@ -14,8 +14,18 @@ export function newSessionToken(): string {
 export function secretMatches(presented: string | undefined, expected: string): boolean {
   if (presented === undefined) return false;
   const a = createHash("sha256").update(presented).digest();
-  const b = createHash("sha256").update(expected).digest();
-  return timingSafeEqual(a, b);
+  return timingSafeEqual(a, expectedDigest(expected));
+}
+
+// The expected side is the session's one token, checked on every request: hash it once.
+let lastExpected: string | undefined;
+let lastDigest: Buffer = Buffer.alloc(0);
+function expectedDigest(expected: string): Buffer {
+  if (expected !== lastExpected) {
+    lastDigest = createHash("sha256").update(expected).digest();
+    lastExpected = expected;
+  }
+  return lastDigest;
 }
 
 /** The token from an `Authorization: Bearer <token>` header, or undefined. */
