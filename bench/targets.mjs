@@ -4,7 +4,8 @@
 
 const at = (obj, path) => path.split(".").reduce((o, k) => (o === undefined || o === null ? undefined : o[k]), obj);
 
-// [id, metric, path in the results, unit, op, target, gate, baseline path, baseline label]
+// [id, metric, path in the results, unit, op, target, gate, baseline path, baseline label, optional]
+// Optional rows (the peer and the bare-proxy arms) are left out when their arm did not run.
 const ROWS = [
   ["M1", "record p50", "M1.gated.record.p50", "ms", "<=", 0.15, 0.5, "M1.gated.floor.p50", "HTTP floor p50"],
   ["M1", "record p99", "M1.gated.record.p99", "ms", "<=", 1, 5, "M1.gated.floor.p99", "HTTP floor p99"],
@@ -15,7 +16,9 @@ const ROWS = [
   ["P1", "added p50", "P1.added_via.p50", "ms", "<=", 0.3, 1, "P1.direct.p50", "direct p50"],
   ["P1", "added p90", "P1.added_via.p90", "ms", "<=", 0.5, 1.5, "P1.direct.p90", "direct p90"],
   ["P1", "added p99", "P1.added_via.p99", "ms", "<=", 1.5, 5, "P1.direct.p99", "direct p99"],
-  ["P1", "peer added p50 ÷ aegis added p50", "P1.peer_ratio_p50", "×", ">=", 5, 1.5, "P1.added_peer.p50", "peer added p50 ms"],
+  ["P1", "peer added p50 ÷ aegis added p50", "P1.peer_ratio_p50", "×", ">=", 5, 1.5, "P1.added_peer.p50", "peer added p50 ms", true],
+  ["P1", "aegis beyond a bare Node proxy, p50", "P1.via_minus_floor.p50", "ms", "<=", 0.3, 1, "P1.added_floor.p50", "bare proxy added p50", true],
+  ["P1", "aegis beyond a bare Node proxy, p99", "P1.via_minus_floor.p99", "ms", "<=", 1.5, 5, "P1.added_floor.p99", "bare proxy added p99", true],
   ["P2", "100 KB added p50", "P2.100KB.added_via.p50", "ms", "<=", 0.5, 1.5, "P2.100KB.direct.p50", "direct p50"],
   ["P2", "100 KB added p99", "P2.100KB.added_via.p99", "ms", "<=", 2, 10, "P2.100KB.direct.p99", "direct p99"],
   ["P2", "1 MB added p50", "P2.1MB.added_via.p50", "ms", "<=", 3, 10, "P2.1MB.direct.p50", "direct p50"],
@@ -27,7 +30,8 @@ const ROWS = [
   ["S1", "added gap p50", "S1.gap.added_via.p50", "ms", "<=", 0.05, 0.5, "S1.gap.direct.p50", "direct gap p50"],
   ["S1", "added gap p99", "S1.gap.added_via.p99", "ms", "<=", 1, 3, "S1.gap.direct.p99", "direct gap p99"],
   ["S1", "streams with wrong frame count", "S1.bad_frames", "", "<=", 0, 0],
-  ["S1", "peer added TTFT p50 ÷ aegis", "S1.peer_ratio_p50", "×", ">=", 5, 1.5, "S1.ttft.added_peer.p50", "peer added TTFT p50 ms"],
+  ["S1", "peer added TTFT p50 ÷ aegis", "S1.peer_ratio_p50", "×", ">=", 5, 1.5, "S1.ttft.added_peer.p50", "peer added TTFT p50 ms", true],
+  ["S1", "aegis beyond a bare Node proxy, TTFT p50", "S1.ttft.via_minus_floor.p50", "ms", "<=", 0.5, 1.5, "S1.ttft.added_floor.p50", "bare proxy added TTFT p50", true],
   ["S3", "proxied calls without exact usage in the ledger", "S3.ledger_mismatches", "", "<=", 0, 0, "S3.proxied_ok", "proxied calls"],
   ["C1", "aegis --version − node -e 0 (mean)", "C.c1_added_mean", "ms", "<=", 15, 90, "C.node.mean", "node -e 0 mean"],
   ["C2", "aegis pricing list − node -e 0 (mean)", "C.c2_added_mean", "ms", "<=", 40, 190, "C.node.mean", "node -e 0 mean"],
@@ -56,10 +60,11 @@ const fmt = (v) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : S
 /** Evaluates every row whose scenario ran; returns rows with pass (target) and gate results. */
 export function evaluate(s, ran) {
   const rows = [];
-  for (const [id, metric, path, unit, op, target, gate, basePath, baseLabel] of ROWS) {
+  for (const [id, metric, path, unit, op, target, gate, basePath, baseLabel, optional] of ROWS) {
     const scenario = path.split(".")[0];
     if (!ran.has(scenario)) continue;
     const value = at(s, path);
+    if (optional === true && value === undefined) continue;
     const tgt = typeof target === "string" ? at(s, target) : target;
     const gt = typeof gate === "string" ? at(s, gate) : gate;
     const ok = (limit) => typeof value === "number" && typeof limit === "number" && (op === "<=" ? value <= limit : value >= limit);
