@@ -46,7 +46,7 @@ export async function p2(ctx) {
   for (const [label, bytes, counts] of [["100KB", 100 * 1024, ctx.counts.p2_100k], ["1MB", 1024 * 1024, ctx.counts.p2_1m]]) {
     const pad = " lorem ipsum dolor sit amet,".repeat(Math.ceil(bytes / 28)).slice(0, bytes);
     const agents = agentsFor(arms);
-    const res = await interleaved(["direct", "via"], { ...counts, warmup: 3 }, (arm, i) => chat(ctx, arms, agents, arm, chatBody("p2", i, { pad })));
+    const res = await interleaved(["direct", "via"], { ...counts, warmup: 3 }, (arm, i) => chat(ctx, arms, agents, arm, chatBody(`p2-${label}`, i, { pad })));
     closeAgents(agents);
     out[label] = { ...counts, ...report(res, ["direct", "via"]) };
   }
@@ -64,7 +64,7 @@ export async function p3(ctx) {
     for (const arm of ["direct", "via"]) {
       const agents = agentsFor(arms, c);
       const r = await closedLoop({ concurrency: c, seconds: ctx.counts.p3.seconds }, (i) =>
-        send(agents[arm], arms[arm].url, { headers: arms[arm].headers, body: chatBody("p3", i) }).then((x) => (ctx.count(arm, x.status), x)),
+        send(agents[arm], arms[arm].url, { headers: arms[arm].headers, body: chatBody(`p3-c${c}`, i) }).then((x) => (ctx.count(arm, x.status), x)),
       );
       closeAgents(agents);
       point[arm] = { rps: round(r.rps), ...summarize(r.latencies), errors: r.errors, ...(r.lastError ? { last_error: r.lastError } : {}) };

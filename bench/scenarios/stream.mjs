@@ -7,14 +7,14 @@ import { interleaved } from "../lib/loops.mjs";
 import { added, round, summarize } from "../lib/stats.mjs";
 import { agentsFor, chatArms, chatBody, closeAgents } from "./arms.mjs";
 
-async function phase(ctx, shape, counts, pick) {
+async function phase(ctx, tag, shape, counts, pick) {
   await ctx.mock({ ttftMs: 0, chunks: shape.chunks, gapMs: shape.gapMs });
   const arms = chatArms(ctx);
   const names = Object.keys(arms);
   const agents = agentsFor(arms);
   const bad = Object.fromEntries(names.map((n) => [n, { frames: 0, late_first: 0 }]));
   const res = await interleaved(names, counts, async (arm, i) => {
-    const r = await streamTimes(agents[arm], arms[arm].url, { headers: arms[arm].headers, body: chatBody("s1", i, { stream: true }) });
+    const r = await streamTimes(agents[arm], arms[arm].url, { headers: arms[arm].headers, body: chatBody(tag, i, { stream: true }) });
     ctx.count(arm, r.status);
     if (r.status !== 200) throw new Error(`HTTP ${r.status}`);
     if (r.frames !== shape.chunks) bad[arm].frames++;
@@ -36,9 +36,9 @@ async function phase(ctx, shape, counts, pick) {
 
 /** S1: { ttft, gap } phases, each with per-arm percentiles (ms) and the added figures. */
 export async function s1(ctx) {
-  const ttft = await phase(ctx, { chunks: 8, gapMs: 5 }, ctx.counts.s1_ttft, (samples) => samples.map((s) => s.ttft));
+  const ttft = await phase(ctx, "s1-ttft", { chunks: 8, gapMs: 5 }, ctx.counts.s1_ttft, (samples) => samples.map((s) => s.ttft));
   ctx.log(`S1 TTFT p50: direct ${ttft.direct.p50} via ${ttft.via.p50}${ttft.peer ? ` peer ${ttft.peer.p50}` : ""} ms`);
-  const gap = await phase(ctx, ctx.counts.s1_gap_shape, ctx.counts.s1_gap, (samples) => samples.flatMap((s) => s.gaps));
+  const gap = await phase(ctx, "s1-gap", ctx.counts.s1_gap_shape, ctx.counts.s1_gap, (samples) => samples.flatMap((s) => s.gaps));
   ctx.log(`S1 gap p50: direct ${gap.direct.p50} via ${gap.via.p50}${gap.peer ? ` peer ${gap.peer.p50}` : ""} ms`);
   await ctx.mock({ chunks: 64, gapMs: 20 });
   return { ttft, gap, stream_ms_long: round(ctx.counts.s1_gap_shape.chunks * ctx.counts.s1_gap_shape.gapMs, 0) };
