@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 // Summarises a V8 CPU profile (from `node bench/run.mjs --cpu-prof`, which profiles the aegis
 // process): the top functions by self time and the files by total self time.
-//   node bench/profile-top.mjs bench/results/prof/CPU.….cpuprofile [--top 25]
+//   node bench/profile-top.mjs bench/results/prof/CPU.….cpuprofile [--top 25] [--total dist/]
+// --total PREFIX also lists inclusive time (self + callees) of functions in files under PREFIX.
 import { readFileSync } from "node:fs";
 
-const [file, flag, n] = process.argv.slice(2);
-if (!file) throw new Error("usage: profile-top.mjs <file.cpuprofile> [--top N]");
-const top = flag === "--top" ? Number(n) : 25;
+const argv = process.argv.slice(2);
+const file = argv[0];
+if (!file) throw new Error("usage: profile-top.mjs <file.cpuprofile> [--top N] [--total PREFIX]");
+const opt = (name) => (argv.indexOf(name) === -1 ? undefined : argv[argv.indexOf(name) + 1]);
+const top = Number(opt("--top") ?? 25);
+const totalPrefix = opt("--total");
 const prof = JSON.parse(readFileSync(file, "utf8"));
 const byId = new Map(prof.nodes.map((node) => [node.id, node]));
 const self = new Map();
@@ -34,3 +38,23 @@ const show = (title, map) => {
 process.stdout.write(`total sampled ${(total / 1000).toFixed(0)} ms\n`);
 show("self time by function", byFn);
 show("self time by file", byFile);
+
+if (totalPrefix !== undefined) {
+  // Inclusive time: each node's self time counted once for every distinct matching frame above it.
+  const parent = new Map();
+  for (const node of prof.nodes) for (const c of node.children ?? []) parent.set(c, node.id);
+  const inclusive = new Map();
+  for (const [id, us] of self) {
+    const seen = new Set();
+    for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
+      const { functionName, url, lineNumber } = byId.get(cur).callFrame;
+      const short = url.replace(/^file:\/\/.*?\/(node_modules|dist|src)\//, "$1/");
+      if (!short.startsWith(totalPrefix)) continue;
+      const key = `${functionName || "(anonymous)"}  ${short}:${lineNumber + 1}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      inclusive.set(key, (inclusive.get(key) ?? 0) + us);
+    }
+  }
+  show(`inclusive time of functions under ${totalPrefix}`, inclusive);
+}
