@@ -170,6 +170,7 @@ async function main() {
     results.load_average.after_report = load();
   }
   results.load_average.end = load();
+  results.seconds = Math.round((Date.now() - started.getTime()) / 100) / 10;
 
   derive(s);
   const ran = new Set(Object.keys(s).filter((k) => !s[k]?.error));
@@ -186,7 +187,7 @@ async function main() {
   for (const id of results.failed_scenarios) process.stdout.write(`SCENARIO FAILED: ${id}: ${s[id].error.split("\n")[0]}\n`);
   process.stdout.write(`${misses.length === 0 ? "all targets met" : `MISS: ${misses.length} of ${results.checks.length} targets missed (${misses.map((m) => `${m.id} ${m.metric}`).join("; ")})`}\n`);
   process.stdout.write(`${fails.length === 0 ? "all gates passed" : `GATE FAIL: ${fails.map((m) => `${m.id} ${m.metric}`).join("; ")}`}\n`);
-  process.stdout.write(`load average start ${results.load_average.start.join(" ")}, end ${results.load_average.end.join(" ")}; results: ${file}\n`);
+  process.stdout.write(`${results.seconds} s; load average start ${results.load_average.start.join(" ")}, end ${results.load_average.end.join(" ")}; results: ${file}\n`);
   const failed = results.failed_scenarios.length > 0 || (args.smoke ? fails.length > 0 : misses.length > 0);
   process.exitCode = failed ? 1 : 0;
 }
