@@ -12,8 +12,10 @@ export interface MeterUsage {
   output_tokens: number;
   /** Prompt tokens served from the cache (part of input_tokens). */
   cached_tokens?: number;
-  /** Prompt tokens written to the cache (part of input_tokens). */
+  /** Prompt tokens written to the cache at the 5-minute TTL, or the provider's only kind of write (part of input_tokens). */
   cache_write_tokens?: number;
+  /** Prompt tokens written to Anthropic's 1-hour cache, billed 2× input (part of input_tokens, apart from cache_write_tokens). */
+  cache_write_1h_tokens?: number;
   /** Reasoning tokens (part of output_tokens). */
   reasoning_tokens?: number;
   /** Agent of the delegation tree the call is charged to. */

@@ -29,7 +29,10 @@ export interface PromptInclusiveCounts {
   model: string;
   promptTokens: number;
   cachedTokens?: number;
+  /** Cache writes at the 5-minute TTL (or the provider's only kind of write). */
   cacheWriteTokens?: number;
+  /** Cache writes at the 1-hour TTL (Anthropic, billed 2× input), apart from cacheWriteTokens. */
+  cacheWrite1hTokens?: number;
   completionTokens: number;
   reasoningTokens?: number;
 }
@@ -53,12 +56,11 @@ export class UsageShapeError extends Error {
 export function usageFromPromptInclusive(c: PromptInclusiveCounts): Usage {
   const cached = c.cachedTokens ?? 0;
   const writes = c.cacheWriteTokens ?? 0;
+  const writes1h = c.cacheWrite1hTokens ?? 0;
   const reasoning = c.reasoningTokens ?? 0;
-  if (cached + writes > c.promptTokens) {
-    throw new UsageShapeError(
-      "cached_tokens",
-      `cached_tokens (${cached}) plus cache_write_tokens (${writes}) cannot exceed input_tokens (${c.promptTokens}): they are part of the prompt`,
-    );
+  if (cached + writes + writes1h > c.promptTokens) {
+    const parts = writes1h > 0 ? `cached_tokens (${cached}), cache_write_tokens (${writes}) and cache_write_1h_tokens (${writes1h})` : `cached_tokens (${cached}) plus cache_write_tokens (${writes})`;
+    throw new UsageShapeError(writes1h > 0 ? "cache_write_1h_tokens" : "cached_tokens", `${parts} cannot exceed input_tokens (${c.promptTokens}): they are part of the prompt`);
   }
   if (reasoning > c.completionTokens) {
     throw new UsageShapeError(
@@ -68,10 +70,10 @@ export function usageFromPromptInclusive(c: PromptInclusiveCounts): Usage {
   }
   return {
     model: c.model,
-    inputTokens: c.promptTokens - cached - writes,
+    inputTokens: c.promptTokens - cached - writes - writes1h,
     cacheReadTokens: cached,
     cacheWrite5mTokens: writes,
-    cacheWrite1hTokens: 0,
+    cacheWrite1hTokens: writes1h,
     outputTokens: c.completionTokens,
     reasoningTokens: reasoning,
   };

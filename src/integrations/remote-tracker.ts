@@ -6,9 +6,8 @@ import { createMeter, type MeterOptions, type MeterUsage } from "../client/index
 import type { CallOptions, Tracker } from "./tracker.js";
 
 /**
- * The metering API's prompt-inclusive body for a normalised usage. The API has one cache-write
- * count, priced at the 5-minute rate: Anthropic 1-hour writes (2× input, not 1.25×) cannot be told
- * apart there yet, so they are sent inside cache_write_tokens.
+ * The metering API's prompt-inclusive body for a normalised usage: 5-minute and 1-hour cache
+ * writes go in their own fields, so each is priced at its own rate.
  */
 export function toMeterUsage(usage: Usage, options: CallOptions = {}): MeterUsage {
   const body: MeterUsage = {
@@ -17,8 +16,8 @@ export function toMeterUsage(usage: Usage, options: CallOptions = {}): MeterUsag
     output_tokens: usage.outputTokens,
   };
   if (usage.cacheReadTokens > 0) body.cached_tokens = usage.cacheReadTokens;
-  const writes = usage.cacheWrite5mTokens + usage.cacheWrite1hTokens;
-  if (writes > 0) body.cache_write_tokens = writes;
+  if (usage.cacheWrite5mTokens > 0) body.cache_write_tokens = usage.cacheWrite5mTokens;
+  if (usage.cacheWrite1hTokens > 0) body.cache_write_1h_tokens = usage.cacheWrite1hTokens;
   if (usage.reasoningTokens > 0) body.reasoning_tokens = usage.reasoningTokens;
   if (options.agentId !== undefined) body.agent_id = options.agentId;
   if (options.actionType !== undefined) body.action_type = options.actionType;

@@ -28,11 +28,27 @@ describe("createTracker", () => {
 });
 
 describe("toMeterUsage", () => {
-  it("sends prompt-inclusive counts: cache reads and writes inside input_tokens", () => {
+  it("sends prompt-inclusive counts: cache reads and writes inside input_tokens, 1-hour writes in their own field", () => {
     const body = toMeterUsage(
       { model: "claude-sonnet-4", inputTokens: 100, cacheReadTokens: 3000, cacheWrite5mTokens: 800, cacheWrite1hTokens: 400, outputTokens: 150, reasoningTokens: 20 },
       { agentId: "writer", fingerprint: "f" },
     );
-    expect(body).toEqual({ model: "claude-sonnet-4", input_tokens: 4300, cached_tokens: 3000, cache_write_tokens: 1200, output_tokens: 150, reasoning_tokens: 20, agent_id: "writer", fingerprint: "f" });
+    expect(body).toEqual({ model: "claude-sonnet-4", input_tokens: 4300, cached_tokens: 3000, cache_write_tokens: 800, cache_write_1h_tokens: 400, output_tokens: 150, reasoning_tokens: 20, agent_id: "writer", fingerprint: "f" });
+  });
+});
+
+describe("remote tracker against the metering API's parser", () => {
+  it("prices 1-hour cache writes at the 1-hour rate (2× input), not the 5-minute one", async () => {
+    const { parseUsageBody } = await import("../server/validate.js");
+    const { buildPricingTable, resolveModel } = await import("../core/pricing/resolve.js");
+    const { costOf } = await import("../core/pricing/cost.js");
+    const usage = { model: "claude-sonnet-4", inputTokens: 0, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 100_000, outputTokens: 0, reasoningTokens: 0 };
+    const parsed = parseUsageBody(JSON.stringify(toMeterUsage(usage))).usage;
+    expect(parsed).toEqual(usage);
+    const price = resolveModel(buildPricingTable(), "claude-sonnet-4");
+    if (price === undefined) throw new Error("claude-sonnet-4 is not priced");
+    // Sonnet 4: $3 input, so $6 per million 1-hour writes and $3.75 per million 5-minute ones (below the 200k long-context tier).
+    expect(costOf(parsed, price)).toBe(600_000_000);
+    expect(costOf({ ...usage, cacheWrite1hTokens: 0, cacheWrite5mTokens: 100_000 }, price)).toBe(375_000_000);
   });
 });

@@ -24,6 +24,11 @@ describe("parseUsageBody", () => {
     });
   });
 
+  it("takes 1-hour cache writes apart from 5-minute ones, both parts of input_tokens", () => {
+    const call = parseUsageBody('{"model":"claude-sonnet-4","input_tokens":1000,"output_tokens":10,"cached_tokens":100,"cache_write_tokens":200,"cache_write_1h_tokens":300}');
+    expect(call.usage).toEqual({ model: "claude-sonnet-4", inputTokens: 400, cacheReadTokens: 100, cacheWrite5mTokens: 200, cacheWrite1hTokens: 300, outputTokens: 10, reasoningTokens: 0 });
+  });
+
   it("treats null optional counts and empty labels as absent", () => {
     const call = parseUsageBody('{"model":"m","input_tokens":1,"output_tokens":0,"cached_tokens":null,"agent_id":""}');
     expect(call.agentId).toBeUndefined();
@@ -45,6 +50,8 @@ describe("parseUsageBody", () => {
     ['{"model":"m","input_tokens":1,"output_tokens":null}', /^output_tokens: .* received null/],
     ['{"model":"m","input_tokens":1,"output_tokens":1,"cached_tokens":true}', /^cached_tokens: .* received true \(boolean\)/],
     ['{"model":"m","input_tokens":10,"output_tokens":1,"cached_tokens":8,"cache_write_tokens":5}', /^cached_tokens: cached_tokens \(8\) plus cache_write_tokens \(5\) cannot exceed input_tokens \(10\)/],
+    ['{"model":"m","input_tokens":10,"output_tokens":1,"cached_tokens":2,"cache_write_tokens":3,"cache_write_1h_tokens":6}', /^cache_write_1h_tokens: cached_tokens \(2\), cache_write_tokens \(3\) and cache_write_1h_tokens \(6\) cannot exceed input_tokens \(10\)/],
+    ['{"model":"m","input_tokens":10,"output_tokens":1,"cache_write_1h_tokens":-1}', /^cache_write_1h_tokens: expected a non-negative integer, received -1 \(number\)/],
     ['{"model":"m","input_tokens":10,"output_tokens":1,"reasoning_tokens":2}', /^reasoning_tokens: .*cannot exceed output_tokens/],
     ['{"model":"m","input_tokens":1,"output_tokens":1,"agent_id":5}', /^agent_id: expected a string .* received 5 \(number\)/],
     ['{"model":"m","input_tokens":1,"output_tokens":1,"prompt_tokens":3,"cost":1}', /^unknown fields "prompt_tokens", "cost": expected only model, input_tokens/],

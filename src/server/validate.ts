@@ -11,7 +11,7 @@ export class BadRequestError extends Error {
   }
 }
 
-const TOKEN_FIELDS = ["input_tokens", "output_tokens", "cached_tokens", "cache_write_tokens", "reasoning_tokens"] as const;
+const TOKEN_FIELDS = ["input_tokens", "output_tokens", "cached_tokens", "cache_write_tokens", "cache_write_1h_tokens", "reasoning_tokens"] as const;
 const STRING_FIELDS = ["agent_id", "action_type", "fingerprint"] as const;
 const KNOWN_FIELDS: ReadonlySet<string> = new Set<string>(["model", ...TOKEN_FIELDS, ...STRING_FIELDS]);
 const MAX_STRING = 512;
@@ -78,13 +78,14 @@ export function parseUsageBody(text: string): CallRequest {
   const completionTokens = tokenCount(fields, "output_tokens", true) ?? 0;
   const cachedTokens = tokenCount(fields, "cached_tokens", false);
   const cacheWriteTokens = tokenCount(fields, "cache_write_tokens", false);
+  const cacheWrite1hTokens = tokenCount(fields, "cache_write_1h_tokens", false);
   const reasoningTokens = tokenCount(fields, "reasoning_tokens", false);
   const agentId = optionalString(fields, "agent_id");
   const actionType = optionalString(fields, "action_type");
   const fingerprint = optionalString(fields, "fingerprint");
   let usage;
   try {
-    usage = usageFromPromptInclusive({ model, promptTokens, completionTokens, cachedTokens, cacheWriteTokens, reasoningTokens });
+    usage = usageFromPromptInclusive({ model, promptTokens, completionTokens, cachedTokens, cacheWriteTokens, cacheWrite1hTokens, reasoningTokens });
   } catch (error) {
     if (error instanceof UsageShapeError) throw new BadRequestError(`${error.field}: ${error.message}`);
     throw error;
