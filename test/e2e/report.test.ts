@@ -75,4 +75,21 @@ describe("aegis report (built binary)", () => {
       expect({ key, value: fromLedger[key] }).toEqual({ key, value: live[key] });
     }
   });
+
+  it("--store shows the shared store's totals next to the ledger's (JSON and table); a missing store file is a usage error", async () => {
+    const sub = realpathSync(mkdtempSync(join(dir, "store-")));
+    const config = `${TEST_PRICING}store: budget.db\n`;
+    const run = await runAegis({ dir: sub, config, agent: driver(sub, [record({ model: "test-model", input_tokens: 1000, output_tokens: 500 })]) });
+    expect(run.code).toBe(0);
+    const json = await aegis([run.ledgerPath, "--json", "--store", join(sub, "budget.db")]);
+    expect(json.exitCode).toBe(0);
+    const report = JSON.parse(json.stdout);
+    expect(report.store.all_time_usd).toBe(0.015);
+    expect(report.store.today_usd).toBe(0.015);
+    const table = await aegis([run.ledgerPath, "--store", join(sub, "budget.db")]);
+    expect(table.stdout).toMatch(/Budget store .*budget\.db: today \(\d{4}-\d\d-\d\d UTC\) \$0\.0150, all time \$0\.0150/);
+    const missing = await aegis([run.ledgerPath, "--store", join(sub, "nope.db")]);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain("--store: expected an existing budget store");
+  });
 });

@@ -11,9 +11,15 @@ const COLUMNS = ["calls", "blocked", "warned", "input_tokens", "cache_read_token
 export function renderCsvReport(by: GroupBy, rows: readonly GroupRow[]): string {
   const lines = [[by, ...COLUMNS].map(csvField).join(",")];
   for (const r of rows) {
-    lines.push([r.key, r.calls, r.blocked, r.warned, r.input, r.cache_read, r.cache_write, r.output, r.reasoning].map((v) => csvField(String(v))).concat(exactUsd(r.nanos)).join(","));
+    lines.push([csvText(r.key), r.calls, r.blocked, r.warned, r.input, r.cache_read, r.cache_write, r.output, r.reasoning].map((v) => csvField(String(v))).concat(exactUsd(r.nanos)).join(","));
   }
   return `${lines.join("\r\n")}\r\n`;
+}
+
+// Text from a ledger (agent ids, model names) that a spreadsheet would run as a formula (=, +, -,
+// @, tab, CR first) gets a leading apostrophe, as OWASP's CSV-injection advice says.
+function csvText(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
 /** One RFC 4180 field. */
