@@ -35,6 +35,8 @@ export interface MeterDecision {
   /** True when the block means the run cannot go on: aegis is stopping the agent. */
   fatal: boolean;
   alerts: { dimension: string; agent_id?: string; utilization: number; threshold: number; message: string }[];
+  /** Set by /v1/record when the call had already been metered by the aegis proxy: that call's ledger id (it was not charged again). */
+  duplicate_of?: string;
 }
 
 /** Thrown by check/record when aegis blocks the call. */

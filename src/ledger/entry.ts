@@ -91,6 +91,28 @@ export interface LogLine {
   message: string;
 }
 
+/**
+ * A recorded usage that was not charged because the proxy had already metered the same call
+ * (an in-process integration recording a call that went through the proxy). Not spend: readers
+ * count the call once, from its decision line `duplicate_of`.
+ */
+export interface DuplicateLine {
+  v: typeof LEDGER_VERSION;
+  type: "duplicate";
+  ts: string;
+  session_id: string;
+  /** Ledger id of the proxy's decision line for the call. */
+  duplicate_of: string;
+  /** The agent the record named (or the default agent). */
+  agent: string;
+  /** The agent the proxy's call was charged to. */
+  charged_agent: string;
+  model: string;
+  source: "api" | "client";
+  tokens: LedgerTokens;
+  action_type?: string;
+}
+
 /** Last line of a session: how the agent ended and the session's totals. */
 export interface SessionEndLine {
   v: typeof LEDGER_VERSION;
@@ -105,4 +127,4 @@ export interface SessionEndLine {
 }
 
 /** Any ledger line. */
-export type LedgerLine = SessionStartLine | DecisionLine | AlertLine | LogLine | SessionEndLine;
+export type LedgerLine = SessionStartLine | DecisionLine | AlertLine | LogLine | DuplicateLine | SessionEndLine;

@@ -8,6 +8,13 @@ import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 /** The header that attributes a call to an agent of the tree (never forwarded upstream). */
 export const AGENT_HEADER = "x-aegis-agent";
 
+/**
+ * The fingerprint an in-process integration computed for the call (never forwarded upstream):
+ * it ties the integration's pre-flight hint and record to this call when the integration cannot
+ * compute the proxy's own fingerprint of the wire body (the AI SDK middleware sends it).
+ */
+export const FINGERPRINT_HEADER = "x-aegis-fingerprint";
+
 const HOP_BY_HOP = new Set([
   "connection",
   "keep-alive",
@@ -22,7 +29,7 @@ const HOP_BY_HOP = new Set([
 
 // Also dropped from requests: recomputed (host, length), unsupported by the client pool (expect),
 // or aegis's own.
-const REQUEST_DROP = new Set([...HOP_BY_HOP, "host", "content-length", "expect", AGENT_HEADER]);
+const REQUEST_DROP = new Set([...HOP_BY_HOP, "host", "content-length", "expect", AGENT_HEADER, FINGERPRINT_HEADER]);
 
 // Headers named by the Connection header are hop-by-hop too.
 function connectionTokens(value: string | string[] | undefined): Set<string> {
@@ -60,9 +67,19 @@ export function clientResponseHeaders(headers: Record<string, string | string[] 
   return out;
 }
 
-/** The agent a call is attributed to by its header, if it names one. */
-export function agentFromHeaders(headers: IncomingHttpHeaders): string | undefined {
-  const raw = headers[AGENT_HEADER];
+// The first value of a header, trimmed and bounded; undefined when absent or empty.
+function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const raw = headers[name];
   const value = (Array.isArray(raw) ? raw[0] : raw)?.trim();
   return value !== undefined && value !== "" ? value.slice(0, 200) : undefined;
+}
+
+/** The agent a call is attributed to by its header, if it names one. */
+export function agentFromHeaders(headers: IncomingHttpHeaders): string | undefined {
+  return headerValue(headers, AGENT_HEADER);
+}
+
+/** The integration's fingerprint of the call (FINGERPRINT_HEADER), if it sent one. */
+export function clientFingerprintFromHeaders(headers: IncomingHttpHeaders): string | undefined {
+  return headerValue(headers, FINGERPRINT_HEADER);
 }

@@ -6,7 +6,7 @@ import { resolveModel } from "../core/pricing/resolve.js";
 import type { Usage } from "../core/usage.js";
 import type { CallKind, Framing, ProviderAdapter, RouteMatch } from "./providers/types.js";
 import { objectAt, parseJson } from "./providers/fields.js";
-import { agentFromHeaders, clientResponseHeaders, upstreamRequestHeaders } from "./headers.js";
+import { agentFromHeaders, clientFingerprintFromHeaders, clientResponseHeaders, upstreamRequestHeaders } from "./headers.js";
 import { ProxyBodyTooLargeError, readRequestBytes } from "./request-body.js";
 import { promptTokenBound } from "./estimate.js";
 import { requestFingerprint } from "./fingerprint.js";
@@ -78,10 +78,12 @@ async function admit(deps: ProxyDeps, t: MeteredTarget, req: IncomingMessage, re
     billsOutput: facts.billsOutput,
     cacheWrites: facts.cacheWrites,
   });
+  const clientFingerprint = clientFingerprintFromHeaders(req.headers);
   const admission = await deps.service.admit({
     usage: estimate,
     agentId: agentFromHeaders(req.headers),
     fingerprint: requestFingerprint(adapter.provider, model, facts.fingerprintInput),
+    ...(clientFingerprint !== undefined ? { clientFingerprint } : {}),
     source: "proxy",
   });
   if (admission.reservationId === undefined) {

@@ -21,7 +21,7 @@ describe("parseLedgerLine", () => {
     expect(problem("{not json")).toBe("not valid JSON");
     expect(problem("[1]")).toBe("expected a JSON object, received [1]");
     expect(problem({ ...decision, v: 2 })).toBe('field "v": expected ledger format version 1, received 2');
-    expect(problem({ ...decision, type: "party" })).toBe('field "type": expected decision, session_start, session_end, alert or log, received "party"');
+    expect(problem({ ...decision, type: "party" })).toBe('field "type": expected decision, session_start, session_end, alert, log or duplicate, received "party"');
     expect(problem({ ...decision, action: "maybe" })).toBe('field "action": expected allow, warn or block, received "maybe"');
     expect(problem({ ...decision, cost_nanos: 0.5 })).toBe('field "cost_nanos": expected a non-negative integer, received 0.5');
     expect(problem({ ...decision, id: "" })).toBe('field "id": expected a non-empty string, received ""');
@@ -30,10 +30,12 @@ describe("parseLedgerLine", () => {
     expect(problem(noAgent)).toBe('field "agent": expected a string, received nothing (missing)');
   });
 
-  it("checks session_start's tree and knows alert/log lines", () => {
+  it("checks session_start's tree and knows alert/log/duplicate lines", () => {
     const start = { v: 1, type: "session_start", ts: decision.ts, session_id: "s", limits: {}, agents: { a: { parent: null, budget_usd: 5 } }, default_agent: "a" };
     expect(problem(start)).toBe("(session_start)");
     expect(problem({ ...start, agents: { a: { parent: 3, budget_usd: 5 } } })).toContain('field "agents.a"');
     expect(problem({ v: 1, type: "alert", ts: decision.ts, session_id: "s" })).toBe("(other)");
+    // A record the proxy had already metered is known, and is not spend.
+    expect(problem({ v: 1, type: "duplicate", ts: decision.ts, session_id: "s", duplicate_of: "c1", agent: "a", charged_agent: "a", model: "gpt-4o", source: "client", tokens: decision.tokens })).toBe("(other)");
   });
 });

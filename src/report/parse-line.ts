@@ -4,7 +4,7 @@
 import { isCanonicalTs } from "../core/spend/day-key.js";
 import { LEDGER_VERSION, type DecisionLine, type SessionEndLine, type SessionStartLine } from "../ledger/entry.js";
 
-/** A line the report uses, a line it knows but does not use (alert, log), or why it is corrupt. */
+/** A line the report uses, a line it knows but does not use (alert, log, duplicate), or why it is corrupt. */
 export type ParsedLine =
   | { kind: "decision"; line: DecisionLine }
   | { kind: "session_start"; line: SessionStartLine }
@@ -36,11 +36,13 @@ export function parseLedgerLine(text: string): ParsedLine {
       const p = num(value, "exit_code") ?? (isRecord(value.totals) ? undefined : expected("totals", "an object", value.totals));
       return p === undefined ? { kind: "session_end", line: value as unknown as SessionEndLine } : { kind: "corrupt", problem: p };
     }
+    // A duplicate is a record the proxy had already metered: not spend (the call is its decision line).
     case "alert":
     case "log":
+    case "duplicate":
       return { kind: "other" };
     default:
-      return { kind: "corrupt", problem: expected("type", "decision, session_start, session_end, alert or log", value.type) };
+      return { kind: "corrupt", problem: expected("type", "decision, session_start, session_end, alert, log or duplicate", value.type) };
   }
 }
 

@@ -1,15 +1,21 @@
 // The session's MeteringService: the governor's decisions, written to the ledger (one line per
 // decision; alerts and `log`-mode reasons as their own lines), printed when they matter, counted
 // for the end-of-run summary, and turned into a stop of the agent by the kill rule (run.kill_on).
+// It also keeps a call that went through the proxy *and* an in-process integration from being
+// charged twice: integrations' pre-flight checks leave attribution hints for the proxy
+// (./attribution-hints.ts), and a record of a call the proxy already metered is answered without
+// being recorded again (./proxy-calls.ts).
 import { nanosToUsd, type Nanos } from "../core/money.js";
 import { resolveModel } from "../core/pricing/resolve.js";
 import type { PricingTable } from "../core/pricing/types.js";
 import type { Governor } from "../core/policy/governor.js";
 import type { Decision } from "../core/policy/types.js";
 import type { Usage } from "../core/usage.js";
-import { LEDGER_VERSION, type DecisionLine } from "../ledger/entry.js";
+import { LEDGER_VERSION, type DecisionLine, type LedgerTokens } from "../ledger/entry.js";
 import type { LedgerWriter } from "../ledger/writer.js";
 import { whenAnswered, type MeteredCall, type MeteringService } from "../server/index.js";
+import { createHintBook } from "./attribution-hints.js";
+import { createProxyCallBook, type ProxyCallMatch } from "./proxy-calls.js";
 
 /** Which blocks stop the agent (config `run.kill_on`). */
 export type KillOn = "fatal" | "always" | "never";
@@ -48,17 +54,34 @@ interface Pending {
   call: MeteredCall;
 }
 
+// A usage's token counts as the ledger spells them.
+function ledgerTokens(usage: Usage): LedgerTokens {
+  return {
+    input: usage.inputTokens,
+    cache_read: usage.cacheReadTokens,
+    cache_write_5m: usage.cacheWrite5mTokens,
+    cache_write_1h: usage.cacheWrite1hTokens,
+    output: usage.outputTokens,
+    reasoning: usage.reasoningTokens,
+  };
+}
+
 /** Creates the meter of one session. */
 export function createSessionMeter(o: SessionMeterOptions): SessionMeter {
   const totals: MeterTotals = { spent: 0, calls: 0, blocked: 0, warned: 0 };
   const pending = new Map<string, Pending>();
   let seq = 0;
   const iso = (): string => new Date(o.clock()).toISOString();
+  const hints = createHintBook({ clock: o.clock });
+  // Two model ids are the same call's when they price as one entry (a snapshot id and its alias).
+  const pricedAs = (model: string): string => resolveModel(o.pricing, model)?.id ?? `unpriced:${model}`;
+  const proxyCalls = createProxyCallBook({ clock: o.clock, sameModel: (a, b) => a === b || pricedAs(a) === pricedAs(b) });
 
   const shouldStop = (d: Decision): boolean => d.action === "block" && (o.killOn === "always" || (o.killOn === "fatal" && d.fatal));
 
-  // Writes the decision's lines, prints what the user must see, and applies the kill rule.
-  const account = (call: MeteredCall, usage: Usage, d: Decision, extra: { estimated?: boolean } = {}): Decision => {
+  // Writes the decision's lines, prints what the user must see, and applies the kill rule; the
+  // answer is the decision line's id.
+  const account = (call: MeteredCall, usage: Usage, d: Decision, extra: { estimated?: boolean } = {}): string => {
     const id = `${o.sessionId}-${++seq}`;
     const price = resolveModel(o.pricing, usage.model);
     const line: DecisionLine = {
@@ -75,14 +98,7 @@ export function createSessionMeter(o: SessionMeterOptions): SessionMeter {
       action: d.action,
       dimension: d.dimension,
       reason: d.reason,
-      tokens: {
-        input: usage.inputTokens,
-        cache_read: usage.cacheReadTokens,
-        cache_write_5m: usage.cacheWrite5mTokens,
-        cache_write_1h: usage.cacheWrite1hTokens,
-        output: usage.outputTokens,
-        reasoning: usage.reasoningTokens,
-      },
+      tokens: ledgerTokens(usage),
       cost_usd: nanosToUsd(d.cost),
       cost_nanos: d.cost,
       cumulative_usd: nanosToUsd(d.cumulative),
@@ -112,28 +128,88 @@ export function createSessionMeter(o: SessionMeterOptions): SessionMeter {
         whenAnswered(() => o.stop(d.reason, d));
       }
     }
-    return d;
+    return id;
+  };
+
+  // A record of a call the proxy already metered: a non-spend ledger line and an `allow` naming it.
+  const duplicate = (call: MeteredCall, match: ProxyCallMatch): Decision => {
+    const agent = call.agentId ?? o.defaultAgent;
+    o.ledger.write({
+      v: LEDGER_VERSION,
+      type: "duplicate",
+      ts: iso(),
+      session_id: o.sessionId,
+      duplicate_of: match.callId,
+      agent,
+      charged_agent: match.agentId,
+      model: call.usage.model,
+      source: call.source === "client" ? "client" : "api",
+      tokens: ledgerTokens(call.usage),
+      ...(call.actionType !== undefined ? { action_type: call.actionType } : {}),
+    });
+    const charged = match.agentId === agent ? "" : ` and charged to agent ${match.agentId}`;
+    return {
+      action: "allow",
+      reason: `already metered by the aegis proxy as call ${match.callId}${charged}; not recorded again`,
+      dimension: "",
+      cost: match.cost,
+      cumulative: totals.spent,
+      fatal: false,
+      alerts: [],
+      duplicateOf: match.callId,
+    };
   };
 
   return {
-    check: (call) => o.governor.check(call),
-    async record(call) {
-      return account(call, call.usage, await o.governor.record(call));
+    async check(call) {
+      const decision = await o.governor.check(call);
+      // An integration about to make this call: if it reaches the proxy unlabelled, it is this agent's.
+      if (call.source !== "proxy" && decision.action !== "block" && call.agentId !== undefined && call.fingerprint !== undefined) hints.remember(call.fingerprint, call.agentId);
+      return decision;
     },
-    async admit(call) {
+    async record(call) {
+      if (call.source !== "proxy") {
+        const match = await proxyCalls.claim(call.usage, call.fingerprint);
+        if (match !== undefined) return duplicate(call, match);
+      }
+      const decision = await o.governor.record(call);
+      account(call, call.usage, decision);
+      return decision;
+    },
+    async admit(incoming) {
+      let call = incoming;
+      if (call.source === "proxy" && call.agentId === undefined) {
+        const hinted = (call.fingerprint !== undefined ? hints.take(call.fingerprint) : undefined) ?? (call.clientFingerprint !== undefined ? hints.take(call.clientFingerprint) : undefined);
+        if (hinted !== undefined) call = { ...call, agentId: hinted };
+      }
       const admission = await o.governor.admit(call);
       if (admission.reservationId === undefined) account(call, call.usage, admission.decision);
-      else pending.set(admission.reservationId, { call });
+      else {
+        pending.set(admission.reservationId, { call });
+        proxyCalls.admitted(admission.reservationId, [call.fingerprint, call.clientFingerprint].filter((f): f is string => f !== undefined));
+      }
       return admission;
     },
     async settle(reservationId, actual, options = {}) {
       const p = pending.get(reservationId);
       pending.delete(reservationId);
-      const decision = await o.governor.settle(reservationId, actual);
-      return account(p?.call ?? { usage: actual, source: "proxy" }, actual, decision, options);
+      // Known before any await, so a record racing this settlement finds the call.
+      if (options.estimated !== true) proxyCalls.settling(reservationId, actual);
+      try {
+        const decision = await o.governor.settle(reservationId, actual);
+        const call = p?.call ?? { usage: actual, source: "proxy" };
+        const callId = account(call, actual, decision, options);
+        if (options.estimated === true) proxyCalls.ended(reservationId);
+        else proxyCalls.settled(reservationId, { callId, agentId: call.agentId ?? o.defaultAgent, cost: decision.cost });
+        return decision;
+      } catch (error) {
+        proxyCalls.ended(reservationId);
+        throw error;
+      }
     },
     async release(reservationId) {
       pending.delete(reservationId);
+      proxyCalls.ended(reservationId);
       await o.governor.release(reservationId);
     },
     report: () => o.governor.report(),

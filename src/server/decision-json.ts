@@ -12,6 +12,8 @@ export interface DecisionJson {
   /** True when the block means the run cannot go on (aegis stops the agent). */
   fatal: boolean;
   alerts: { dimension: string; agent_id?: string; utilization: number; threshold: number; message: string }[];
+  /** Present when the recorded call had already been metered by the proxy: that call's ledger id (nothing was recorded again). */
+  duplicate_of?: string;
 }
 
 /** Converts a decision to its JSON body. */
@@ -30,5 +32,6 @@ export function decisionToJson(decision: Decision): DecisionJson {
       threshold: a.threshold,
       message: a.message,
     })),
+    ...(decision.duplicateOf !== undefined ? { duplicate_of: decision.duplicateOf } : {}),
   };
 }

@@ -13,6 +13,12 @@ export type CallSource = "api" | "proxy" | "client";
 /** A call presented to the session, with where it came from. */
 export interface MeteredCall extends CallRequest {
   source: CallSource;
+  /**
+   * Proxy calls only: the fingerprint an in-process integration computed for this request and
+   * sent in `x-aegis-fingerprint` (its own namespace, e.g. the AI SDK's prompt), so that its
+   * pre-flight hint and its record can be matched to the call. Not used for loop detection.
+   */
+  clientFingerprint?: string;
 }
 
 /**

@@ -88,6 +88,12 @@ export interface Decision {
    * Set only on decisions whose reason is an exceeded limit under `log` mode.
    */
   log?: boolean;
+  /**
+   * Set when a recorded usage was a copy of a call the proxy had already metered (an in-process
+   * integration recording a call that went through the proxy): that call's ledger id. Nothing was
+   * recorded again; `cost` is that call's cost.
+   */
+  duplicateOf?: string;
 }
 
 /** A threshold crossing: one line to stderr and the ledger. */

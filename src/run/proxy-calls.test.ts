@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import type { Usage } from "../core/usage.js";
+import { createProxyCallBook } from "./proxy-calls.js";
+
+const usage = (over: Partial<Usage> = {}): Usage => ({ model: "gpt-4o-2024-08-06", inputTokens: 100, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 50, reasoningTokens: 0, ...over });
+const sameModel = (a: string, b: string): boolean => a.replace(/-\d{4}-\d\d-\d\d$/, "") === b.replace(/-\d{4}-\d\d-\d\d$/, "");
+
+function settledBook(now: () => number, fingerprints = ["fp"]) {
+  const book = createProxyCallBook({ clock: now, sameModel, waitMs: 50 });
+  book.admitted("r1", fingerprints);
+  book.settling("r1", usage());
+  book.settled("r1", { callId: "s-1", agentId: "main", cost: 42 });
+  return book;
+}
+
+describe("the proxy's call book", () => {
+  it("matches a record with the call's fingerprint, priced model and billed counts, once", async () => {
+    const book = settledBook(() => 0);
+    expect(await book.claim(usage({ model: "gpt-4o" }), "fp")).toEqual({ callId: "s-1", agentId: "main", cost: 42 });
+    expect(await book.claim(usage(), "fp")).toBeUndefined();
+  });
+
+  it("does not match another fingerprint, another model or other counts", async () => {
+    const book = settledBook(() => 0);
+    expect(await book.claim(usage(), "other")).toBeUndefined();
+    expect(await book.claim(usage({ model: "gpt-4o-mini" }), "fp")).toBeUndefined();
+    expect(await book.claim(usage({ outputTokens: 51 }), "fp")).toBeUndefined();
+    expect(await book.claim(usage({ cacheWrite5mTokens: 100, inputTokens: 0 }), "fp")).toBeUndefined();
+    // Reasoning is informational (inside output): it does not change the bill.
+    expect(await book.claim(usage({ reasoningTokens: 10 }), "fp")).toMatchObject({ callId: "s-1" });
+  });
+
+  it("matches the integration's own fingerprint sent with the call", async () => {
+    const book = settledBook(() => 0, ["wire", "client"]);
+    expect(await book.claim(usage(), "client")).toMatchObject({ callId: "s-1" });
+  });
+
+  it("matches without a fingerprint only within the tighter window", async () => {
+    let now = 0;
+    const book = settledBook(() => now);
+    now = 10_001;
+    expect(await book.claim(usage(), undefined)).toBeUndefined();
+    expect(await book.claim(usage(), "fp")).toMatchObject({ callId: "s-1" });
+    const again = settledBook(() => now);
+    now += 9_000;
+    expect(await again.claim(usage(), undefined)).toMatchObject({ callId: "s-1" });
+  });
+
+  it("forgets settled calls after the window", async () => {
+    let now = 0;
+    const book = settledBook(() => now);
+    now = 60_001;
+    expect(await book.claim(usage(), "fp")).toBeUndefined();
+  });
+
+  it("a record that overtakes the settlement waits for the call in flight with its fingerprint", async () => {
+    const book = createProxyCallBook({ clock: () => 0, sameModel, waitMs: 5_000 });
+    book.admitted("r1", ["fp"]);
+    const claimed = book.claim(usage(), "fp");
+    book.settling("r1", usage());
+    book.settled("r1", { callId: "s-1", agentId: "main", cost: 1 });
+    expect(await claimed).toMatchObject({ callId: "s-1" });
+  });
+
+  it("a call that ended without usage (released, estimated) absorbs nothing", async () => {
+    const book = createProxyCallBook({ clock: () => 0, sameModel, waitMs: 5_000 });
+    book.admitted("r1", ["fp"]);
+    const claimed = book.claim(usage(), "fp");
+    book.ended("r1");
+    expect(await claimed).toBeUndefined();
+  });
+});

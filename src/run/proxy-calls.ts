@@ -1,0 +1,141 @@
+// The calls the proxy metered, remembered for a short while so that an in-process integration
+// recording the same call through POST /v1/record is not charged a second time. A record is the
+// proxy's call when the usage is the same (same priced model, identical billed token counts) and,
+// when the record carries a fingerprint, the fingerprint is the call's own (the request's, or the
+// one an integration sent in `x-aegis-fingerprint`). Without a fingerprint the match is looser, so
+// its window is tighter. Each proxy call absorbs at most one record.
+import type { Usage } from "../core/usage.js";
+
+/** A proxy call a record was matched to. */
+export interface ProxyCallMatch {
+  /** The call's ledger id. */
+  callId: string;
+  /** The agent it was charged to. */
+  agentId: string;
+  /** Its cost in nanos. */
+  cost: number;
+}
+
+/** Options of the book. */
+export interface ProxyCallBookOptions {
+  clock: () => number;
+  /** Whether two model ids price as the same model. */
+  sameModel: (a: string, b: string) => boolean;
+  /** How long a settled call can absorb a record carrying its fingerprint (default 60 s). */
+  windowMs?: number;
+  /** How long it can absorb a record without a fingerprint (default 10 s). */
+  looseWindowMs?: number;
+  /** Most calls remembered; the oldest go first (default 1000). */
+  max?: number;
+  /** Longest a record waits for a proxy call with its fingerprint still in flight (default 2 s). */
+  waitMs?: number;
+}
+
+/** The proxy's calls, in flight and settled. */
+export interface ProxyCallBook {
+  /** A call was admitted and forwarded: `fingerprints` identify it. */
+  admitted(reservationId: string, fingerprints: readonly string[]): void;
+  /** Its real usage is known and it is being recorded (synchronously, before the ledger write). */
+  settling(reservationId: string, usage: Usage): void;
+  /** It was recorded under this ledger id. */
+  settled(reservationId: string, match: ProxyCallMatch): void;
+  /** It ended without a real usage (released, or billed at its estimate): no record can be it. */
+  ended(reservationId: string): void;
+  /** The unclaimed proxy call a record is a copy of, claimed; undefined when there is none. */
+  claim(usage: Usage, fingerprint: string | undefined): Promise<ProxyCallMatch | undefined>;
+}
+
+interface Entry {
+  fingerprints: readonly string[];
+  usage?: Usage;
+  at: number;
+  claimed: boolean;
+  /** Resolves with the ledger facts once recorded, or undefined if it ended without usage. */
+  done: Promise<ProxyCallMatch | undefined>;
+  finish: (match: ProxyCallMatch | undefined) => void;
+}
+
+const BILLED: readonly (keyof Usage)[] = ["inputTokens", "cacheReadTokens", "cacheWrite5mTokens", "cacheWrite1hTokens", "outputTokens"];
+
+/** Creates the book of one session. */
+export function createProxyCallBook(o: ProxyCallBookOptions): ProxyCallBook {
+  const windowMs = o.windowMs ?? 60_000;
+  const looseMs = o.looseWindowMs ?? 10_000;
+  const max = o.max ?? 1000;
+  const waitMs = o.waitMs ?? 2_000;
+  const entries = new Map<string, Entry>();
+
+  const sameUsage = (a: Usage, b: Usage): boolean => o.sameModel(a.model, b.model) && BILLED.every((k) => a[k] === b[k]);
+  const prune = (now: number): void => {
+    for (const [id, e] of entries) {
+      // In-flight calls stay until they end; settled ones until the wider window has passed.
+      if (e.usage !== undefined && now - e.at > windowMs) entries.delete(id);
+    }
+    while (entries.size > max) {
+      const oldest = entries.keys().next();
+      if (oldest.done === true) break;
+      entries.get(oldest.value)?.finish(undefined);
+      entries.delete(oldest.value);
+    }
+  };
+  // The oldest unclaimed settled call the record can be a copy of, claimed at once (so that two
+  // concurrent records cannot both claim it).
+  const find = (usage: Usage, fingerprint: string | undefined): Entry | undefined => {
+    const now = o.clock();
+    for (const e of entries.values()) {
+      if (e.claimed || e.usage === undefined) continue;
+      if (now - e.at > (fingerprint === undefined ? looseMs : windowMs)) continue;
+      if (fingerprint !== undefined && !e.fingerprints.includes(fingerprint)) continue;
+      if (!sameUsage(e.usage, usage)) continue;
+      e.claimed = true;
+      return e;
+    }
+    return undefined;
+  };
+  const inFlight = (fingerprint: string): Entry[] => [...entries.values()].filter((e) => e.usage === undefined && e.fingerprints.includes(fingerprint));
+
+  return {
+    admitted(reservationId, fingerprints) {
+      let finish: (m: ProxyCallMatch | undefined) => void = () => {};
+      const done = new Promise<ProxyCallMatch | undefined>((resolve) => (finish = resolve));
+      entries.set(reservationId, { fingerprints, at: o.clock(), claimed: false, done, finish });
+      prune(o.clock());
+    },
+    settling(reservationId, usage) {
+      const e = entries.get(reservationId);
+      if (e === undefined) return;
+      e.usage = usage;
+      e.at = o.clock();
+    },
+    settled(reservationId, match) {
+      entries.get(reservationId)?.finish(match);
+    },
+    ended(reservationId) {
+      entries.get(reservationId)?.finish(undefined);
+      entries.delete(reservationId);
+    },
+    async claim(usage, fingerprint) {
+      let e = find(usage, fingerprint);
+      if (e === undefined && fingerprint !== undefined) {
+        // The record may have overtaken the proxy's settlement of the same request: wait
+        // (bounded) for the calls in flight with this fingerprint, looking again as each ends.
+        let timedOut = false;
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<void>((resolve) => {
+          timer = setTimeout(() => {
+            timedOut = true;
+            resolve();
+          }, waitMs);
+        });
+        let waiting = inFlight(fingerprint);
+        while (e === undefined && waiting.length > 0 && !timedOut) {
+          await Promise.race([...waiting.map((w) => w.done), timeout]);
+          e = find(usage, fingerprint);
+          waiting = inFlight(fingerprint);
+        }
+        clearTimeout(timer);
+      }
+      return e === undefined ? undefined : await e.done;
+    },
+  };
+}
