@@ -7,6 +7,7 @@ import { createOpenAI } from "@ai-sdk/openai";
 import { startFakeLlm, type FakeLlm } from "../../test/helpers/fake-llm-server.js";
 import { AegisBlockedError, createTracker, type Tracker } from "./tracker.js";
 import { aegisMiddleware, usageFromV3 } from "./ai-sdk.js";
+import { requestFingerprint } from "../proxy/fingerprint.js";
 
 let fake: FakeLlm;
 beforeAll(async () => {
@@ -92,5 +93,23 @@ describe("aegisMiddleware", () => {
     );
     expect(usage).toMatchObject({ inputTokens: 100, cacheReadTokens: 3000, cacheWrite5mTokens: 800, cacheWrite1hTokens: 400, outputTokens: 150 });
     expect(usageFromV3({ inputTokens: { total: undefined, noCache: undefined, cacheRead: undefined, cacheWrite: undefined }, outputTokens: { total: undefined, text: undefined, reasoning: undefined } }, "m")).toBeUndefined();
+  });
+});
+
+describe("aegisMiddleware under aegis run", () => {
+  const params = { prompt: [{ role: "user" as const, content: [{ type: "text" as const, text: "Suggest a title." }] }], headers: { "x-user": "kept" } };
+  const model = createOpenAI({ apiKey: "test", baseURL: "http://127.0.0.1:9/v1" }).chat("gpt-4o");
+
+  it("sends the agent and its fingerprint as headers for the proxy (remote tracker)", async () => {
+    const remote = createTracker({ mode: "remote", url: "http://127.0.0.1:9", token: "t" });
+    const out = await aegisMiddleware(remote, { agentId: "lead" }).transformParams?.({ type: "generate", params, model });
+    expect(out?.headers).toEqual({ "x-user": "kept", "x-aegis-agent": "lead", "x-aegis-fingerprint": requestFingerprint("ai-sdk:openai.chat", "gpt-4o", params.prompt) });
+    const perCall = await aegisMiddleware(remote, { agentId: "lead" }).transformParams?.({ type: "generate", params: { ...params, providerOptions: { aegis: { agentId: "critic" } } }, model });
+    expect(perCall?.headers?.["x-aegis-agent"]).toBe("critic");
+  });
+
+  it("leaves the request alone in local mode (no aegis proxy to read the headers)", async () => {
+    const out = await aegisMiddleware(local(), { agentId: "lead" }).transformParams?.({ type: "generate", params, model });
+    expect(out).toBe(params);
   });
 });

@@ -3,11 +3,18 @@
 // AegisBlockedError to stop it; they record the result's usage, or the stream's `finish` part's,
 // tapped with a TransformStream as it passes. A call's `providerOptions.aegis.agentId` overrides
 // the middleware's agent (providers ignore option namespaces that are not theirs).
+// Under `aegis run` (a remote tracker) the provider's request also carries `x-aegis-agent` and
+// `x-aegis-fingerprint` (set in transformParams): the AI SDK rewrites the prompt into each
+// provider's wire format, so the middleware cannot compute the proxy's fingerprint of the body;
+// with the headers, a call that goes through the aegis proxy is charged to the right agent there
+// and this middleware's record of it is recognised as the same call (not charged twice). The
+// proxy strips both headers; a provider reached directly ignores them.
 import type { LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3Middleware, LanguageModelV3StreamPart, LanguageModelV3Usage } from "@ai-sdk/provider";
 import { usageFromPromptInclusive, type Usage } from "../core/usage.js";
 import { usageFromAnthropic, type AnthropicUsageWire } from "../core/usage-converters.js";
 import type { CallOptions, Tracker } from "./tracker.js";
 import { estimatedUsage, promptFingerprint } from "./preflight.js";
+import { AGENT_HEADER, FINGERPRINT_HEADER } from "../proxy/headers.js";
 
 /** Options of the middleware. */
 export interface AegisMiddlewareOptions {
@@ -67,6 +74,13 @@ export function aegisMiddleware(tracker: Tracker, defaults: AegisMiddlewareOptio
 
   return {
     specificationVersion: "v3",
+    async transformParams({ params, model }) {
+      if (tracker.mode !== "remote") return params;
+      const options = callOptions(model, params);
+      const headers: Record<string, string | undefined> = { ...params.headers, [FINGERPRINT_HEADER]: options.fingerprint };
+      if (options.agentId !== undefined) headers[AGENT_HEADER] = options.agentId;
+      return { ...params, headers };
+    },
     async wrapGenerate({ doGenerate, params, model }) {
       const options = callOptions(model, params);
       await tracker.check(estimatedUsage(model.modelId, params.prompt, params.maxOutputTokens), options);

@@ -27,14 +27,35 @@ export interface GoogleMeter extends SdkMeter<GoogleRequest, GoogleResult> {
   recordStream(chunks: Iterable<GoogleResult>, request?: GoogleRequest, options?: CallOptions): Promise<MeterDecision>;
 }
 
+type Obj = Record<string, unknown>;
+const isContent = (v: unknown): v is Obj => v !== null && typeof v === "object" && Array.isArray((v as Obj).parts);
+const wirePart = (v: unknown): unknown => (typeof v === "string" ? { text: v } : v);
+const wireParts = (v: unknown): unknown[] => (Array.isArray(v) ? v.map(wirePart) : [wirePart(v)]);
+
+/** A ContentUnion as the SDK sends it (its tContent): a Content as it is, parts wrapped in a user turn. */
+function wireContent(v: unknown): unknown {
+  return isContent(v) ? v : { role: "user", parts: wireParts(v) };
+}
+
+/**
+ * ContentListUnion as the SDK sends it (its tContents): a string, a part or a list of parts is one
+ * user turn, Contents stay as they are. With the key-order-free fingerprint this makes the
+ * fingerprint the proxy computes on the wire body.
+ */
+export function wireContents(v: unknown): unknown {
+  if (!Array.isArray(v)) return [wireContent(v)];
+  if (v.length > 0 && isContent(v[0])) return v;
+  return [{ role: "user", parts: wireParts(v) }];
+}
+
 /** Creates the Google Gen AI meter on a tracker. */
 export function googleMeter(tracker: Tracker, defaults: CallOptions = {}): GoogleMeter {
   const meter = createSdkMeter<GoogleRequest, GoogleResult>(
     {
       api: "gemini",
       label: "Gemini response",
-      model: (r) => r.model,
-      prompt: (r) => [r.config?.systemInstruction ?? null, r.contents],
+      model: (r) => r.model.replace(/^models\//, ""),
+      prompt: (r) => [r.config?.systemInstruction != null ? wireContent(r.config.systemInstruction) : null, wireContents(r.contents)],
       maxOutputTokens: (r) => (r.config?.maxOutputTokens !== undefined ? r.config.maxOutputTokens * (r.config.candidateCount ?? 1) : undefined),
       usage: (res, model) => (res.usageMetadata == null ? undefined : usageFromGemini(res.modelVersion ?? model, res.usageMetadata)),
     },

@@ -4,6 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChatOpenAI } from "@langchain/openai";
 import type { LLMResult } from "@langchain/core/outputs";
+import { HumanMessage, SystemMessage } from "@langchain/core/messages";
+import { requestFingerprint } from "../proxy/fingerprint.js";
 import { startFakeLlm, type FakeLlm } from "../../test/helpers/fake-llm-server.js";
 import { AegisBlockedError, createTracker, type Tracker } from "./tracker.js";
 import { AegisCallbackHandler, usageFromLLMResult } from "./langchain.js";
@@ -90,5 +92,37 @@ describe("AegisCallbackHandler", () => {
     const result: LLMResult = { generations: [[{ text: "hi" }]], llmOutput: { model_name: "gpt-4o", tokenUsage: { promptTokens: 10, completionTokens: 5, totalTokens: 15 } } };
     expect(usageFromLLMResult(result)).toEqual({ model: "gpt-4o", inputTokens: 10, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 5, reasoningTokens: 0 });
     expect(usageFromLLMResult({ generations: [[{ text: "hi" }]] })).toBeUndefined();
+  });
+});
+
+describe("AegisCallbackHandler fingerprints under aegis run", () => {
+  // A remote-mode tracker that only remembers what it was asked.
+  const spy = () => {
+    const calls: { kind: "check" | "record"; fingerprint: string | undefined }[] = [];
+    const decision = { action: "allow" as const, reason: "", dimension: "", cost_usd: 0, cumulative_usd: 0, fatal: false, alerts: [] };
+    const tracker: Tracker = {
+      mode: "remote",
+      check: async (_u, o) => (calls.push({ kind: "check", fingerprint: o?.fingerprint }), decision),
+      record: async (_u, o) => (calls.push({ kind: "record", fingerprint: o?.fingerprint }), decision),
+      report: () => Promise.reject(new Error("unused")),
+    };
+    return { tracker, calls };
+  };
+
+  it("ChatOpenAI on Chat Completions: the proxy's fingerprint of the wire messages, on the check and the record", async () => {
+    const { tracker, calls } = spy();
+    await chat(tracker).invoke([new SystemMessage("Be brief."), new HumanMessage("Plan a review.")]);
+    const wire = requestFingerprint("openai", "gpt-4o", [{ role: "system", content: "Be brief." }, { role: "user", content: "Plan a review." }]);
+    expect(calls).toEqual([{ kind: "check", fingerprint: wire }, { kind: "record", fingerprint: wire }]);
+  });
+
+  it("ChatOpenAI on the Responses API (wire body not reproduced): the record goes without a fingerprint", async () => {
+    const { tracker, calls } = spy();
+    const model = new ChatOpenAI({ model: "gpt-4o", apiKey: "test", maxRetries: 0, useResponsesApi: true, configuration: { baseURL: `${fake.url}/v1` }, callbacks: [new AegisCallbackHandler(tracker)] });
+    await model.invoke("Plan a review.");
+    expect(calls.map((c) => c.kind)).toEqual(["check", "record"]);
+    expect(calls[0]?.fingerprint).toMatch(/^[\w-]{27}$/);
+    expect(calls[0]?.fingerprint).not.toBe(requestFingerprint("openai", "gpt-4o", [{ role: "user", content: "Plan a review." }]));
+    expect(calls[1]?.fingerprint).toBeUndefined();
   });
 });

@@ -22,7 +22,45 @@ export interface AegisCallbackOptions {
 // What handleLLMEnd needs from the start of the same run.
 interface RunStart {
   model: string | undefined;
+  /** The options of the record (its fingerprint may differ from the check's, see `start`). */
   options: CallOptions;
+}
+
+type ToWire = (input: { messages: BaseMessage[]; model?: string }) => unknown;
+let openaiConverter: Promise<ToWire | undefined> | undefined;
+
+// LangChain's own converter from messages to Chat Completions messages (@langchain/openai, loaded
+// only for a ChatOpenAI call — the agent has it loaded already), or undefined without it.
+function loadOpenAIConverter(): Promise<ToWire | undefined> {
+  openaiConverter ??= import("@langchain/openai").then(
+    (m) => (typeof m.convertMessagesToCompletionsMessageParams === "function" ? (m.convertMessagesToCompletionsMessageParams as ToWire) : undefined),
+    () => undefined,
+  );
+  return openaiConverter;
+}
+
+/**
+ * The fingerprint the aegis proxy computes for this call's request body, when it can be known:
+ * a ChatOpenAI call on Chat Completions sends LangChain's conversion of the messages, which the
+ * same converter reproduces here. Other models (and ChatOpenAI on the Responses API) give
+ * undefined.
+ */
+async function wireFingerprint(llm: Serialized, messages: BaseMessage[][], params: Obj | undefined): Promise<string | undefined> {
+  const id = (llm as { id?: unknown }).id;
+  const className = Array.isArray(id) ? id[id.length - 1] : undefined;
+  if (className !== "ChatOpenAI" && className !== "ChatOpenAICompletions") return undefined;
+  // Completions parameters carry frequency_penalty; Responses parameters carry truncation instead.
+  if (params === undefined || !("frequency_penalty" in params) || "truncation" in params) return undefined;
+  const model = str(params.model);
+  const [group, ...more] = messages;
+  if (model === undefined || group === undefined || more.length > 0) return undefined;
+  const convert = await loadOpenAIConverter();
+  if (convert === undefined) return undefined;
+  try {
+    return promptFingerprint("openai", model, convert({ messages: group, model }));
+  } catch {
+    return undefined;
+  }
 }
 
 type Obj = Record<string, unknown>;
@@ -112,11 +150,11 @@ export class AegisCallbackHandler extends BaseCallbackHandler {
   override async handleChatModelStart(llm: Serialized, messages: BaseMessage[][], runId: string, _parentRunId?: string, extraParams?: Record<string, unknown>, _tags?: string[], metadata?: Record<string, unknown>): Promise<void> {
     // The fingerprint sees the conversation (role and content), not message ids or other metadata.
     const prompt = messages.map((group) => group.map((m) => [m.getType(), m.content]));
-    await this.start(llm, prompt, runId, extraParams, metadata);
+    await this.start(llm, prompt, runId, extraParams, metadata, await wireFingerprint(llm, messages, obj(extraParams?.invocation_params)));
   }
 
   override async handleLLMStart(llm: Serialized, prompts: string[], runId: string, _parentRunId?: string, extraParams?: Record<string, unknown>, _tags?: string[], metadata?: Record<string, unknown>): Promise<void> {
-    await this.start(llm, prompts, runId, extraParams, metadata);
+    await this.start(llm, prompts, runId, extraParams, metadata, undefined);
   }
 
   override async handleLLMEnd(output: LLMResult, runId: string): Promise<void> {
@@ -134,13 +172,22 @@ export class AegisCallbackHandler extends BaseCallbackHandler {
     this.runs.delete(runId);
   }
 
-  private async start(llm: Serialized, prompt: unknown, runId: string, extraParams: Record<string, unknown> | undefined, metadata: Record<string, unknown> | undefined): Promise<void> {
+  /**
+   * `wire` is the proxy's fingerprint of the call when it can be known: then the check leaves the
+   * proxy an attribution hint and the record is recognised as the proxy's call. Otherwise, under
+   * `aegis run`, the record goes without a fingerprint, so that aegis can still recognise a copy of
+   * a proxied call by its usage (a tighter match, see the README); loop detection of such records
+   * falls back to model and token counts.
+   */
+  private async start(llm: Serialized, prompt: unknown, runId: string, extraParams: Record<string, unknown> | undefined, metadata: Record<string, unknown> | undefined, wire: string | undefined): Promise<void> {
     const params = obj(extraParams?.invocation_params);
     const kwargs = obj(obj(llm)?.kwargs);
     const model = str(params?.model) ?? str(params?.model_name) ?? str(metadata?.ls_model_name) ?? str(kwargs?.model) ?? str(kwargs?.model_name);
     const options = this.callOptions(metadata);
-    if (model !== undefined) options.fingerprint = promptFingerprint("langchain", model, prompt);
-    this.runs.set(runId, { model, options });
+    if (model !== undefined) options.fingerprint = wire ?? promptFingerprint("langchain", model, prompt);
+    const recordOptions: CallOptions = { ...options };
+    if (wire === undefined && this.tracker.mode === "remote") delete recordOptions.fingerprint;
+    this.runs.set(runId, { model, options: recordOptions });
     // Without a model name there is nothing to price before the call; the record after it still counts.
     if (model === undefined) return;
     const maxTokens = num(params?.max_tokens) || num(params?.max_completion_tokens) || num(metadata?.ls_max_tokens);

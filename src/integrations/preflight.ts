@@ -10,10 +10,23 @@ import { requestFingerprint } from "../proxy/fingerprint.js";
 /**
  * A short stable hash of the API, the model and the prompt content (the proxy's fingerprint).
  * Identical requests share it (the Nth repeat is a loop); five different prompts to one model do
- * not (reference-semantics §9.1).
+ * not (reference-semantics §9.1). The prompt is taken as JSON would send it (undefined fields
+ * dropped, dates as strings …), so that with the proxy's namespace ("openai", "anthropic",
+ * "gemini") and the wire's prompt content it equals what the proxy computes on the request body:
+ * that is how a call metered by both is recognised as one.
  */
 export function promptFingerprint(api: string, model: string, prompt: unknown): string {
-  return requestFingerprint(api, model, prompt);
+  return requestFingerprint(api, model, asJson(prompt));
+}
+
+// The value JSON.parse(JSON.stringify(value)) gives; the value itself if it cannot be serialised.
+function asJson(value: unknown): unknown {
+  try {
+    const text = JSON.stringify(value);
+    return text === undefined ? null : (JSON.parse(text) as unknown);
+  } catch {
+    return value;
+  }
 }
 
 /** The text of a prompt (strings as they are, anything else as JSON) for estimating its tokens. */

@@ -11,6 +11,7 @@ import { openaiMeter } from "./openai.js";
 import { anthropicMeter } from "./anthropic.js";
 import { googleMeter } from "./google.js";
 import { UsageMissingError } from "./preflight.js";
+import { requestFingerprint } from "../proxy/fingerprint.js";
 
 let fake: FakeLlm;
 beforeAll(async () => {
@@ -198,5 +199,32 @@ describe("Google Gen AI extractor", () => {
     const before = fake.total();
     await expect(googleMeter(tracker).check({ model: "gemini-flash-latest", contents: "hi" })).rejects.toMatchObject({ dimension: "unknown_model" });
     expect(fake.total()).toBe(before);
+  });
+});
+
+describe("extractor fingerprints equal the proxy's fingerprint of the wire body", () => {
+  const seen: (string | undefined)[] = [];
+  const decision = { action: "allow" as const, reason: "", dimension: "", cost_usd: 0, cumulative_usd: 0, fatal: false, alerts: [] };
+  const spy: Tracker = { mode: "remote", check: async (_u, o) => (seen.push(o?.fingerprint), decision), record: async () => decision, report: () => Promise.reject(new Error("unused")) };
+
+  it("Google: every ContentListUnion form the SDK accepts, as the SDK rewrites it", async () => {
+    const meter = googleMeter(spy);
+    const wire = [{ parts: [{ text: "One sentence." }], role: "user" }, [{ parts: [{ text: "Summarise." }], role: "user" }]];
+    const expected = requestFingerprint("gemini", "gemini-2.5-flash", wire);
+    seen.length = 0;
+    for (const contents of ["Summarise.", { text: "Summarise." }, ["Summarise."], [{ text: "Summarise." }], { role: "user", parts: [{ text: "Summarise." }] }, [{ role: "user", parts: [{ text: "Summarise." }] }]]) {
+      await meter.check({ model: "models/gemini-2.5-flash", contents, config: { systemInstruction: "One sentence." } });
+    }
+    expect(seen).toEqual(Array(6).fill(expected));
+  });
+
+  it("OpenAI and Anthropic: the request's own fields, undefined ones dropped as JSON drops them", async () => {
+    seen.length = 0;
+    await openaiMeter(spy).check({ model: "gpt-4o", messages: [{ role: "user", content: "Hi.", name: undefined }] });
+    await anthropicMeter(spy).check({ model: "claude-sonnet-4", system: "Terse.", messages: [{ role: "user", content: "Hi." }] });
+    expect(seen).toEqual([
+      requestFingerprint("openai", "gpt-4o", [{ role: "user", content: "Hi." }]),
+      requestFingerprint("anthropic", "claude-sonnet-4", ["Terse.", [{ role: "user", content: "Hi." }]]),
+    ]);
   });
 });

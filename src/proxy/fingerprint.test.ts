@@ -15,6 +15,11 @@ describe("requestFingerprint", () => {
     expect(requestFingerprint("anthropic", "gpt-4o", messages)).not.toBe(base);
   });
 
+  it("does not depend on the order of object keys (SDKs may rebuild objects before sending them)", () => {
+    expect(requestFingerprint("gemini", "m", [{ role: "user", parts: [{ text: "hi" }] }])).toBe(requestFingerprint("gemini", "m", [{ parts: [{ text: "hi" }], role: "user" }]));
+    expect(requestFingerprint("gemini", "m", [{ role: "user", parts: [{ text: "hi" }] }])).not.toBe(requestFingerprint("gemini", "m", [{ role: "model", parts: [{ text: "hi" }] }]));
+  });
+
   it("does not let the model name run into the content", () => {
     expect(requestFingerprint("openai", "a", "bc")).not.toBe(requestFingerprint("openai", "ab", "c"));
   });

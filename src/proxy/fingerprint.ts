@@ -3,7 +3,9 @@
 // SHA-1 is a fast content hash here, not a security measure: a collision would only merge two
 // prompts' loop counters. The content is serialised by a walk rather than JSON.stringify, which
 // measured ~2× slower on a 100 KB prompt (escaping); strings carry their length so that no two
-// different contents serialise alike.
+// different contents serialise alike. Object keys are taken in sorted order: the in-process
+// integrations fingerprint the SDK's request objects, whose keys an SDK may write to the wire in
+// another order (Google Gen AI rebuilds every Content and Part), and both must agree.
 import { createHash } from "node:crypto";
 
 // Depth guard: a hostile body cannot blow the stack (JSON.parse already bounds real nesting).
@@ -21,7 +23,7 @@ function serialise(node: unknown, out: string[], depth: number): void {
   } else {
     out.push("{");
     const obj = node as Record<string, unknown>;
-    for (const key in obj) {
+    for (const key of Object.keys(obj).sort()) {
       out.push(`k${key.length}:`, key);
       serialise(obj[key], out, depth + 1);
     }
