@@ -8,7 +8,7 @@
 // and a table of targets; the exit code is 1 when a target (full) or a gate (smoke) is missed.
 //   node bench/run.mjs [--smoke] [--only P1,S1,…] [--no-peer] [--no-pin] [--cpu-prof] [--r1-lines N] [--store URL] [--no-wrk] [--no-floor]
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -156,11 +156,14 @@ async function main() {
     };
     results.governed = { counts: result.counts, ledger: result.ledger, aegis_cmdline: result.aegis_cmdline };
     results.load_average.after_governed_run = load();
+    // Kept only when the run failed (the error names it); a run leaves a ledger and a store behind.
+    rmSync(tmp, { recursive: true, force: true });
   }
   if (args.only.includes("C")) {
     log("C1/C2: start-up");
     const cwd = mkdtempSync(join(tmpdir(), "aegis-bench-startup-"));
     s.C = await benchStartup({ aegisBin: join(root, "bin/aegis.js"), ...counts.startup, taskset: pin?.aegis, cwd });
+    rmSync(cwd, { recursive: true, force: true });
     results.load_average.after_startup = load();
   }
   if (args.only.includes("R1")) {
