@@ -32,8 +32,20 @@ describe("blockMessage", () => {
 
   it("names the limit and the spend (the reason) and what to change", () => {
     const m = blockMessage(decision("per_session", "Session spend $5.1200 would exceed per-session limit $5.0000"));
-    expect(m).toBe("aegis blocked this call: Session spend $5.1200 would exceed per-session limit $5.0000. Raise cost.per_session_limit_usd in aegis.yaml to let one run spend more.");
+    expect(m).toBe(
+      "aegis blocked this call: Session spend $5.1200 would exceed per-session limit $5.0000. The proxy counts this call at its worst case, $0.0000 (the prompt's size and the output limit: max_tokens, else the model's maximum); a lower max_tokens reserves less. Raise cost.per_session_limit_usd in aegis.yaml to let one run spend more.",
+    );
     expect(blockMessage(decision("budget", "Total spend $1.0000 would exceed budget $0.5000"))).toContain("cost.budget_usd");
     expect(blockMessage(decision("loop", "Loop detected: 5 identical calls"))).toContain("loop_detection");
+  });
+
+  it("keeps a reason's own full stop (no '..') and names the worst case of budget blocks only", () => {
+    const unknown = blockMessage(decision("unknown_model", 'Unknown model "x".\nRun "aegis pricing list" to see the models aegis knows.'));
+    expect(unknown).toMatch(/models aegis knows\.$/);
+    expect(unknown).not.toContain("..");
+    const agent = blockMessage({ ...decision("agent_budget", "Agent a spend $0.1641 would exceed its budget $0.0100"), cost: 164_060_000 });
+    expect(agent).toContain("worst case, $0.1641");
+    expect(agent).toContain("max_tokens");
+    expect(blockMessage(decision("loop", "Loop detected: 5 identical calls"))).not.toContain("worst case");
   });
 });

@@ -1,6 +1,7 @@
 // The worst case a call is admitted and reserved at (DESIGN §5), and the message a blocked call
 // gets back. The prompt bound is priced in the dearest input bucket the call can reach: cache
 // writes bill above the input rate, so where the request allows them, the prompt is assumed written.
+import { formatUsd } from "../core/money.js";
 import type { Decision, Dimension } from "../core/policy/types.js";
 import type { ModelPrice } from "../core/pricing/types.js";
 import type { Usage } from "../core/usage.js";
@@ -44,8 +45,17 @@ const HINTS: Partial<Record<Dimension, string>> = {
   loop: "The agent repeated the same request; change the prompt, or adjust cost.loop_detection in aegis.yaml.",
 };
 
+// Budgets the proxy checks against the call's worst case, not its real cost: a block can come from
+// the reservation alone (nothing spent yet), so the message says so and names the lever.
+const RESERVED_DIMENSIONS = new Set<Dimension>(["per_session", "daily", "budget", "agent_budget"]);
+
 /** The error message of a blocked call: what blocked it (limit and spend) and what to change. */
 export function blockMessage(decision: Decision): string {
   const hint = HINTS[decision.dimension];
-  return `aegis blocked this call: ${decision.reason}.${hint !== undefined ? ` ${hint}` : ""}`;
+  // Reasons that are already sentences (the unknown-model text) keep their own full stop.
+  const reason = /[.!?]$/.test(decision.reason) ? decision.reason : `${decision.reason}.`;
+  const reserved = RESERVED_DIMENSIONS.has(decision.dimension)
+    ? ` The proxy counts this call at its worst case, ${formatUsd(decision.cost)} (the prompt's size and the output limit: max_tokens, else the model's maximum); a lower max_tokens reserves less.`
+    : "";
+  return `aegis blocked this call: ${reason}${reserved}${hint !== undefined ? ` ${hint}` : ""}`;
 }
