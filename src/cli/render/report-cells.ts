@@ -31,6 +31,11 @@ export function count(n: number): string {
   return n.toLocaleString("en-US");
 }
 
+/** "1 call", "2 calls": a count with its noun in the right number. */
+export function counted(n: number, one: string, many: string): string {
+  return `${count(n)} ${n === 1 ? one : many}`;
+}
+
 /** Share of the total as a whole percentage ("—" when nothing was spent). */
 export function share(nanos: Nanos, total: Nanos): string {
   return total > 0 ? formatPercent(nanos / total) : "—";

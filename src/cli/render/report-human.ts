@@ -10,7 +10,7 @@ import type { Nanos } from "../../core/money.js";
 import type { LedgerReport } from "../../core/spend/ledger-report.js";
 import type { GroupBy, GroupRow } from "../../core/spend/types.js";
 import type { AgentReportNode } from "../../core/report/types.js";
-import { GROUP_HEADING, count, money, share } from "./report-cells.js";
+import { GROUP_HEADING, count, counted, money, share } from "./report-cells.js";
 
 /** Everything the human report shows. */
 export interface HumanReportInput {
@@ -92,7 +92,7 @@ function decisionTable(report: LedgerReport, compact: boolean, c: ChalkInstance)
 
 function footer(report: LedgerReport): string {
   const n = report.sessions.length;
-  const bits = [`${count(n)} ${n === 1 ? "session" : "sessions"}`, `${count(report.call_count)} calls recorded`, `${count(report.blocked_count)} blocked`, `${count(report.warned_count)} warned`];
+  const bits = [counted(n, "session", "sessions"), `${counted(report.call_count, "call", "calls")} recorded`, `${count(report.blocked_count)} blocked`, `${count(report.warned_count)} warned`];
   const f = report.filter;
   if (f.since !== null || f.until !== null) bits.push(`calls from ${f.since ?? "the start"} until ${f.until ?? "the end"}`);
   bits.push(`days in ${f.time_zone}`);

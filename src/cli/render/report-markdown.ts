@@ -3,7 +3,7 @@
 
 import { formatPercent, formatUsd } from "../../core/money.js";
 import type { AgentReportNode } from "../../core/report/types.js";
-import { GROUP_HEADING, count, money, share } from "./report-cells.js";
+import { GROUP_HEADING, count, counted, money, share } from "./report-cells.js";
 import type { HumanReportInput } from "./report-human.js";
 
 /** Renders the report as GitHub-flavoured Markdown. */
@@ -30,7 +30,7 @@ export function renderMarkdownReport(input: HumanReportInput): string {
     if (report.decisions_omitted > 0) out.push("", `… and ${count(report.decisions_omitted)} more.`);
   }
   const n = report.sessions.length;
-  out.push("", `_${count(n)} ${n === 1 ? "session" : "sessions"} · ${count(report.call_count)} calls recorded · ${count(report.blocked_count)} blocked · ${count(report.warned_count)} warned · days in ${report.filter.time_zone}_`);
+  out.push("", `_${counted(n, "session", "sessions")} · ${counted(report.call_count, "call", "calls")} recorded · ${count(report.blocked_count)} blocked · ${count(report.warned_count)} warned · days in ${report.filter.time_zone}_`);
   return out.join("\n");
 }
 
