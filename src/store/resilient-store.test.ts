@@ -1,7 +1,7 @@
 // The governor over a store that goes down and comes back: fail closed by default, fail open on
 // request, and no settlement lost while the run lives.
 import { describe, expect, it } from "vitest";
-import { createGovernor, createMemoryStore, StoreUnavailableError, TOTAL_KEY, type SharedBudgetStore } from "../core/policy/index.js";
+import { createGovernor, createMemoryStore, StoreUnavailableError, TOTAL_KEY, type ChargeRequest, type SharedBudgetStore } from "../core/policy/index.js";
 import { limits, manualClock, REFERENCE_PRICES, usage } from "../core/policy/testing.js";
 import { usdToNanos } from "../core/money.js";
 import { resilientStore } from "./resilient-store.js";
@@ -19,6 +19,8 @@ function switchable(): PersistentStore & { down: boolean } {
     ping: () => s.gate(() => Promise.resolve()),
     read: (keys: readonly string[], now: number) => s.gate(() => inner.read(keys, now)),
     reserve: (req: Parameters<SharedBudgetStore["reserve"]>[0]) => s.gate(() => inner.reserve(req)),
+    // A record's one-step charge goes through the same switch (the governor uses it when present).
+    charge: (req: ChargeRequest) => s.gate(() => (inner.charge !== undefined ? inner.charge(req) : Promise.reject(new Error("memory store without charge")))),
     settle: (req: Parameters<SharedBudgetStore["settle"]>[0]) => s.gate(() => inner.settle(req)),
     release: (id: string) => s.gate(() => inner.release(id)),
     close: () => Promise.resolve(),
@@ -82,8 +84,10 @@ describe("store outages", () => {
   });
 
   it("anything but StoreUnavailableError is a bug and propagates", async () => {
-    const broken: SharedBudgetStore = { ...createMemoryStore(), reserve: () => Promise.reject(new TypeError("bug")) };
+    const bug = (): Promise<never> => Promise.reject(new TypeError("bug"));
+    const broken: SharedBudgetStore = { ...createMemoryStore(), reserve: bug, charge: bug };
     const g = createGovernor({ sessionId: "s", limits: limits({ perSession: 0.125 }), agents: [], pricing: REFERENCE_PRICES, clock: manualClock().now, store: broken });
     await expect(g.record({ usage: TEN_K })).rejects.toThrow("bug");
+    await expect(g.admit({ usage: TEN_K })).rejects.toThrow("bug");
   });
 });

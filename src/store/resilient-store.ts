@@ -5,7 +5,7 @@
 // when they end, not on every call. Whatever is still unwritten at close is reported.
 
 import { formatUsd, type Nanos } from "../core/money.js";
-import { StoreUnavailableError, type SettleRequest } from "../core/policy/store.js";
+import { StoreUnavailableError, type ChargeRequest, type SettleRequest } from "../core/policy/store.js";
 import type { PersistentStore } from "./types.js";
 
 /** A PersistentStore that keeps failed settlements and replays them. */
@@ -17,6 +17,7 @@ export interface ResilientStore extends PersistentStore {
 /** Wraps `inner`; `notify` receives one stderr line per outage start, end and unwritten leftover. */
 export function resilientStore(inner: PersistentStore, notify: (line: string) => void): ResilientStore {
   const queue: SettleRequest[] = [];
+  const charge = inner.charge?.bind(inner);
   let down: string | undefined;
   let flushing: Promise<void> | undefined;
 
@@ -72,6 +73,8 @@ export function resilientStore(inner: PersistentStore, notify: (line: string) =>
     ping: () => guard(() => inner.ping()),
     read: (keys, now) => guard(() => inner.read(keys, now)),
     reserve: (req) => guard(() => inner.reserve(req)),
+    // A failed charge wrote nothing: the governor treats it as a failed reserve.
+    ...(charge !== undefined ? { charge: (req: ChargeRequest) => guard(() => charge(req)) } : {}),
     release: (id) => guard(() => inner.release(id)),
     async settle(req) {
       try {

@@ -96,6 +96,60 @@ describe.each(KINDS)("budget store contract: $name", (kind) => {
     });
   });
 
+  it_("operations asked for in the same turn keep their own all-or-nothing answers, in order", async () => {
+    const s = fresh();
+    const lines = [{ key: "daily:d", limit: 100 }, { key: "total", limit: 1000 }];
+    // One event-loop turn: a group-committing store runs these in one transaction.
+    const answers = await Promise.all([
+      reserve(s, "a", 60, lines),
+      reserve(s, "b", 60, lines), // 120 > 100 on the day: nothing reserved on either line
+      reserve(s, "c", 40, lines),
+      s.settle({ id: "a", keys: ["daily:d", "total"], amount: 50, now: T }),
+      reserve(s, "d", 10, lines), // a's settle freed 10 of the day
+      reserve(s, "e", 1, lines),
+    ]);
+    expect(answers.map((a) => (Array.isArray(a) ? "settled" : a.ok))).toEqual([true, false, true, "settled", true, false]);
+    expect(Object.fromEntries(await s.read(["daily:d", "total"], T))).toEqual({ "daily:d": { spent: 50, reserved: 50 }, total: { spent: 50, reserved: 50 } });
+  });
+
+  it_("charge checks like reserve and spends like settle, in one step; a charge that does not fit writes nothing", async () => {
+    const s = fresh();
+    if (s.charge === undefined) return; // optional: the governor reserves then settles instead
+    const lines = [{ key: "daily:d", limit: 100 }, { key: "total" }];
+    await reserve(s, "open", 30, lines);
+    expect(await s.charge({ lines, keys: ["daily:d", "total", "model:m"], amount: 70, enforce: true, now: T })).toEqual({
+      ok: true,
+      lines: [{ key: "daily:d", used: 30, limit: 100 }, { key: "total", used: 30 }],
+      settled: [
+        { key: "daily:d", spentBefore: 0, spentAfter: 70 },
+        { key: "total", spentBefore: 0, spentAfter: 70 },
+        { key: "model:m", spentBefore: 0, spentAfter: 70 },
+      ],
+    });
+    expect(await s.charge({ lines, keys: ["daily:d", "total"], amount: 1, enforce: true, now: T })).toEqual({
+      ok: false,
+      lines: [{ key: "daily:d", used: 100, limit: 100 }, { key: "total", used: 100 }],
+      settled: [],
+    });
+    // warn/log modes: always charged.
+    expect((await s.charge({ lines, keys: ["daily:d"], amount: 5, enforce: false, now: T })).ok).toBe(true);
+    expect(Object.fromEntries(await s.read(["daily:d", "total", "model:m"], T))).toEqual({
+      "daily:d": { spent: 75, reserved: 30 },
+      total: { spent: 70, reserved: 30 },
+      "model:m": { spent: 70, reserved: 0 },
+    });
+  });
+
+  it_("two handles charging concurrently never pass the limit", async () => {
+    const a = fresh();
+    const b = h.again();
+    if (a.charge === undefined || b.charge === undefined) return;
+    const lines = [{ key: "daily:d", limit: 1000 }, { key: "total" }];
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => ((i % 2 === 0 ? a : b).charge?.({ lines, keys: ["daily:d", "total"], amount: 100, enforce: true, now: T }))));
+    expect(results.filter((r) => r?.ok === true)).toHaveLength(10);
+    expect((await a.read(["daily:d"], T)).get("daily:d")).toEqual({ spent: 1000, reserved: 0 });
+  });
+
   it_("enforce false always reserves (warn and log modes)", async () => {
     const s = fresh();
     await reserve(s, "a", 90, [{ key: "total", limit: 100 }]);

@@ -5,6 +5,8 @@
 
 import type { Nanos } from "../money.js";
 import type {
+  ChargeRequest,
+  ChargeResult,
   KeyTotals,
   LineUse,
   ReserveRequest,
@@ -44,6 +46,20 @@ export function createMemoryStore(): SharedBudgetStore {
     for (const [id, r] of open) if (r.expiresAt <= now) drop(id);
   };
 
+  const uses = (lines: ReserveRequest["lines"]): LineUse[] =>
+    lines.map((l) => ({
+      key: l.key,
+      used: (spent.get(l.key) ?? 0) + (reserved.get(l.key) ?? 0),
+      ...(l.limit !== undefined ? { limit: l.limit } : {}),
+    }));
+  const fits = (lines: readonly LineUse[], amount: Nanos): boolean => lines.every((l) => l.limit === undefined || l.used + amount <= l.limit);
+  const spend = (keys: readonly string[], amount: Nanos): SettledLine[] =>
+    keys.map((key) => {
+      const before = spent.get(key) ?? 0;
+      add(spent, key, amount);
+      return { key, spentBefore: before, spentAfter: before + amount };
+    });
+
   return {
     read(keys, now) {
       expire(now);
@@ -54,27 +70,24 @@ export function createMemoryStore(): SharedBudgetStore {
 
     reserve(req: ReserveRequest): Promise<ReserveResult> {
       expire(req.now);
-      const lines: LineUse[] = req.lines.map((l) => ({
-        key: l.key,
-        used: (spent.get(l.key) ?? 0) + (reserved.get(l.key) ?? 0),
-        ...(l.limit !== undefined ? { limit: l.limit } : {}),
-      }));
-      const fits = lines.every((l) => l.limit === undefined || l.used + req.amount <= l.limit);
-      if (req.enforce && !fits) return Promise.resolve({ ok: false, lines });
+      const lines = uses(req.lines);
+      if (req.enforce && !fits(lines, req.amount)) return Promise.resolve({ ok: false, lines });
       const keys = req.lines.map((l) => l.key);
       open.set(req.id, { keys, amount: req.amount, expiresAt: req.now + req.leaseMs });
       for (const key of keys) add(reserved, key, req.amount);
       return Promise.resolve({ ok: true, lines });
     },
 
+    charge(req: ChargeRequest): Promise<ChargeResult> {
+      expire(req.now);
+      const lines = uses(req.lines);
+      if (req.enforce && !fits(lines, req.amount)) return Promise.resolve({ ok: false, lines, settled: [] });
+      return Promise.resolve({ ok: true, lines, settled: spend(req.keys, req.amount) });
+    },
+
     settle(req: SettleRequest): Promise<SettledLine[]> {
       drop(req.id);
-      const out: SettledLine[] = req.keys.map((key) => {
-        const before = spent.get(key) ?? 0;
-        add(spent, key, req.amount);
-        return { key, spentBefore: before, spentAfter: before + req.amount };
-      });
-      return Promise.resolve(out);
+      return Promise.resolve(spend(req.keys, req.amount));
     },
 
     release(id) {

@@ -60,6 +60,8 @@ interface OpenReservation {
   lines: readonly BudgetLine[];
   /** The admission already warned (counted once in warned_count). */
   warned: boolean;
+  /** Set when the admission also settled it in the store (a record): the store's answer. */
+  charged?: SettledLine[];
 }
 
 /** The in-process Governor implementation (create it with createGovernor). */
@@ -97,6 +99,12 @@ export class SessionGovernor implements Governor {
   }
 
   async admit(call: CallRequest): Promise<Admission> {
+    return this.admitAs(call, false);
+  }
+
+  // Admits a call; `charge` (a record: the usage is the real one) also settles it in the store in
+  // the same atomic step when the store can, so a record costs one store operation, not two.
+  private async admitAs(call: CallRequest, charge: boolean): Promise<Admission> {
     const now = this.d.clock();
     const p = this.prepare(call);
     // Every attempt counts, blocked or not: a looping agent stays blocked until it stops for a window.
@@ -122,8 +130,15 @@ export class SessionGovernor implements Governor {
     this.sessionReserved += p.cost;
     this.rate.add(now, p.tokens, id);
     let res: ReserveResult;
+    let charged: SettledLine[] | undefined;
     try {
-      res = await this.d.store.reserve({ id, lines, amount: p.cost, enforce, now, leaseMs: this.d.leaseMs });
+      const store = this.d.store;
+      if (charge && store.charge !== undefined) {
+        const keys = this.settleKeys({ lines, agentId: p.agentId }, p.usage.model);
+        const c = await store.charge({ lines, keys, amount: p.cost, enforce, now });
+        res = c;
+        if (c.ok) charged = c.settled;
+      } else res = await store.reserve({ id, lines, amount: p.cost, enforce, now, leaseMs: this.d.leaseMs });
     } catch (error) {
       const down = isUnavailable(error);
       if (down === undefined || !this.d.failOpen) {
@@ -149,7 +164,7 @@ export class SessionGovernor implements Governor {
     const decision = this.verdict(p, firstViolation(found));
     const warned = decision.action === "warn";
     if (warned) this.stats.warnedCount++;
-    this.open.set(id, { agentId: p.agentId, cost: p.cost, lines, warned });
+    this.open.set(id, { agentId: p.agentId, cost: p.cost, lines, warned, ...(charged !== undefined ? { charged } : {}) });
     return { decision, reservationId: id };
   }
 
@@ -170,7 +185,11 @@ export class SessionGovernor implements Governor {
     let settled: SettledLine[] = [];
     let storeNote: Violation | undefined;
     try {
-      settled = await this.d.store.settle({ id: reservationId, keys: this.settleKeys(r, actual.model), amount: cost, now });
+      if (r.charged !== undefined) {
+        // Only record() charges, with this very usage: the store already holds exactly this cost.
+        if (cost !== r.cost) throw new Error(`settle: a charged call settled at ${cost} nanos instead of ${r.cost}`);
+        settled = r.charged;
+      } else settled = await this.d.store.settle({ id: reservationId, keys: this.settleKeys(r, actual.model), amount: cost, now });
     } catch (error) {
       // The money is spent and the ledger records it; the decision says the store missed it.
       storeNote = { dimension: "store", reason: unavailable(error).message };
@@ -210,7 +229,7 @@ export class SessionGovernor implements Governor {
   }
 
   async record(call: CallRequest): Promise<Decision> {
-    const admission = await this.admit(call);
+    const admission = await this.admitAs(call, true);
     if (admission.reservationId === undefined) return admission.decision;
     const settled = await this.settle(admission.reservationId, call.usage);
     // The admission's reason (why it warned) outranks the settle's; the settle knows the alerts.
@@ -294,7 +313,7 @@ export class SessionGovernor implements Governor {
 
   // Keys a settle adds the spend to: the reserved lines, every agent on the path (budgeted or not:
   // per-agent totals for reports, and history if a budget is added later) and the model.
-  private settleKeys(r: OpenReservation, model: string): string[] {
+  private settleKeys(r: Pick<OpenReservation, "lines" | "agentId">, model: string): string[] {
     const keys = new Set(r.lines.map((l) => l.key));
     for (const a of this.d.tree.pathOf(r.agentId)) keys.add(agentKey(a.id));
     keys.add(modelKey(model));

@@ -62,6 +62,25 @@ export interface SettledLine {
   spentAfter: Nanos;
 }
 
+/**
+ * A call whose real cost is known before it is admitted (the metering API's /v1/record): the
+ * check of a reserve and the spend of a settle in one atomic step, with no reservation in between.
+ */
+export interface ChargeRequest {
+  lines: readonly BudgetLine[];
+  /** Keys the spend is added to (the lines' keys and any report-only keys). */
+  keys: readonly string[];
+  amount: Nanos;
+  /** As in ReserveRequest: true charges only if every limited line fits (all or nothing). */
+  enforce: boolean;
+  now: number;
+}
+
+/** The answer to a charge: `ok` false means nothing was written; `settled` is empty then. */
+export interface ChargeResult extends ReserveResult {
+  settled: SettledLine[];
+}
+
 /** Committed spend and open reservations of one key. */
 export interface KeyTotals {
   spent: Nanos;
@@ -89,6 +108,11 @@ export interface SharedBudgetStore {
   reserve(request: ReserveRequest): Promise<ReserveResult>;
   /** Drops the reservation (if still open) and adds `amount` to every key's spend, atomically. */
   settle(request: SettleRequest): Promise<SettledLine[]>;
+  /**
+   * Optional: reserve and settle at once, atomically (answers exactly as reserve followed at once
+   * by settle would). Stores without it get reserve then settle from the governor.
+   */
+  charge?(request: ChargeRequest): Promise<ChargeResult>;
   /** Drops a reservation without spending; unknown or expired ids are ignored. */
   release(id: string): Promise<void>;
   /** Releases connections and files (persistent stores); the store is unusable afterwards. */
