@@ -45,19 +45,21 @@ interface Job {
   reject: (error: unknown) => void;
 }
 
-// What each line of a check had in use (spent + open reservations).
-const usesOf = (d: BudgetDb, lines: ReserveRequest["lines"]): LineUse[] =>
+// What each line of a check had in use (spent + open reservations); `spentOf` keeps each line's
+// spend, so a charge does not read the same rows again.
+const usesOf = (d: BudgetDb, lines: ReserveRequest["lines"], spentOf?: Map<string, number>): LineUse[] =>
   lines.map((l) => {
     const t = d.totals(l.key);
+    spentOf?.set(l.key, t.spent);
     return { key: l.key, used: t.spent + t.reserved, ...(l.limit !== undefined ? { limit: l.limit } : {}) };
   });
 
 const fitsAll = (lines: readonly LineUse[], amount: number): boolean => lines.every((l) => l.limit === undefined || l.used + amount <= l.limit);
 
 // Adds `amount` to the spend of every key, with each key's spend before and after.
-const spend = (d: BudgetDb, keys: readonly string[], amount: number, now: number): SettledLine[] =>
+const spend = (d: BudgetDb, keys: readonly string[], amount: number, now: number, spentOf?: Map<string, number>): SettledLine[] =>
   keys.map((key) => {
-    const before = d.totals(key).spent;
+    const before = spentOf?.get(key) ?? d.totals(key).spent;
     d.addSpent(key, amount, now);
     return { key, spentBefore: before, spentAfter: before + amount };
   });
@@ -175,9 +177,10 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
 
     charge: (req: ChargeRequest): Promise<ChargeResult> =>
       enqueue(req.now, (d) => {
-        const lines = usesOf(d, req.lines);
+        const spentOf = new Map<string, number>();
+        const lines = usesOf(d, req.lines, spentOf);
         if (req.enforce && !fitsAll(lines, req.amount)) return { ok: false, lines, settled: [] };
-        return { ok: true, lines, settled: spend(d, req.keys, req.amount, req.now) };
+        return { ok: true, lines, settled: spend(d, req.keys, req.amount, req.now, spentOf) };
       }),
 
     settle: (req: SettleRequest): Promise<SettledLine[]> =>
