@@ -5,7 +5,7 @@
 import { isAbsolute, relative, resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import { StoreUnavailableError } from "../core/policy/store.js";
-import { createRedisStore } from "./redis-store.js";
+import { lazyRedisStore } from "./lazy-redis-store.js";
 import { resilientStore, type ResilientStore } from "./resilient-store.js";
 import { createSqliteStore } from "./sqlite-store.js";
 import type { PersistentStore } from "./types.js";
@@ -25,7 +25,7 @@ export function resolveStoreUrl(url: string, cwd: string): string {
 
 /** The store a URL names (not yet connected or opened: both happen on first use); paths are shown relative to `cwd`. */
 export function createStore(url: string, cwd?: string): PersistentStore {
-  if (isRedisUrl(url)) return createRedisStore(url);
+  if (isRedisUrl(url)) return lazyRedisStore(url);
   const rel = cwd === undefined ? "" : relative(cwd, url);
   const inside = rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
   return createSqliteStore(url, inside ? { shownAs: rel } : {});

@@ -16,6 +16,9 @@ import {
 } from "../core/policy/store.js";
 import { READ_LUA, RELEASE_LUA, RESERVE_LUA, SETTLE_LUA } from "./redis-scripts.js";
 import type { PersistentStore } from "./types.js";
+import { redactRedisUrl } from "./redis-url.js";
+
+export { redactRedisUrl } from "./redis-url.js";
 
 declare module "ioredis" {
   interface RedisCommander<Context> {
@@ -34,17 +37,6 @@ export interface RedisStoreOptions {
   prefix?: string;
   /** Give up on a command (and on connecting) after this long (default 2000 ms). */
   timeoutMs?: number;
-}
-
-/** The URL as it may be shown: the password replaced by `***`. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password !== "") u.password = "***";
-    return u.toString();
-  } catch {
-    return url.replace(/\/\/[^@/]*@/, "//***@");
-  }
 }
 
 /** Creates the Redis store for `url` (redis://[user:password@]host:port[/db], or rediss:// for TLS). */
