@@ -53,7 +53,7 @@ export async function pricingListCommand(
     return EXIT.ok;
   }
   out.data(
-    renderPriceTable(prices, {
+    await renderPriceTable(prices, {
       color: out.color,
       borders: out.columns !== undefined,
       compact: out.columns !== undefined && out.columns < FULL_TABLE_COLUMNS,

@@ -1,7 +1,8 @@
-// Renders the pricing table in force: JSON rows for machines, a cli-table3 table for people
-// (boxed and coloured on a terminal, borderless and plain when piped, compact when narrow).
-import Table from "cli-table3";
+// Renders the pricing table in force: JSON rows for machines, a table for people (boxed and
+// coloured on a terminal by cli-table3, loaded only then; aligned plain columns when piped;
+// compact when narrow).
 import type { ChalkInstance } from "chalk";
+import { plainColumns } from "./plain-columns.js";
 import type { ModelPrice, Rates } from "../../core/pricing/types.js";
 
 /** One band of effective rates (defaults applied), USD per million tokens. */
@@ -87,23 +88,26 @@ const NO_BORDERS = {
 };
 
 /** The human table (USD per million tokens). */
-export function renderPriceTable(prices: ModelPrice[], style: TableStyle): string {
+export async function renderPriceTable(prices: ModelPrice[], style: TableStyle): Promise<string> {
   const head = style.compact
     ? ["model", "input", "cached", "output", "long ctx"]
     : ["model", "provider", "input", "cached input", "cache write 5m / 1h", "output", "long context (whole request)", "checked"];
+  const rows = prices.map((p) => {
+    const id = p.origin === "config" ? `${p.id} ${style.color.yellow("(config)")}` : p.id;
+    return style.compact
+      ? [id, formatRate(p.input), rate(p.cacheRead), formatRate(p.output), longContext(p, true)]
+      : [id, p.provider, formatRate(p.input), rate(p.cacheRead), writes(p), formatRate(p.output), longContext(p, false), p.checked];
+  });
+  const bold = head.map((h) => style.color.bold(h));
+  const plain = style.borders ? undefined : plainColumns([bold, ...rows], NO_BORDERS.middle);
+  if (plain !== undefined) return plain;
+  const { default: Table } = await import("cli-table3");
   const table = new Table({
-    head: head.map((h) => style.color.bold(h)),
+    head: bold,
     style: { head: [], border: [], compact: true, "padding-left": style.borders ? 1 : 0, "padding-right": style.borders ? 1 : 0 },
     ...(style.borders ? {} : { chars: NO_BORDERS }),
   });
-  for (const p of prices) {
-    const id = p.origin === "config" ? `${p.id} ${style.color.yellow("(config)")}` : p.id;
-    table.push(
-      style.compact
-        ? [id, formatRate(p.input), rate(p.cacheRead), formatRate(p.output), longContext(p, true)]
-        : [id, p.provider, formatRate(p.input), rate(p.cacheRead), writes(p), formatRate(p.output), longContext(p, false), p.checked],
-    );
-  }
+  for (const row of rows) table.push(row);
   return table
     .toString()
     .split("\n")
