@@ -33,6 +33,23 @@ export function worstCaseUsage(
   return usage;
 }
 
+/**
+ * The least a call is likely to cost: its prompt at a typical 4 bytes per token and no output.
+ * Not a bound: it only decides whether a budget block means the run cannot go on (the remaining
+ * budget cannot pay even for this) or just that this call's worst case does not fit.
+ */
+export function leastUsage(model: string, promptTokenBound: number): Usage {
+  return {
+    model,
+    inputTokens: Math.ceil(promptTokenBound / 4),
+    cacheReadTokens: 0,
+    cacheWrite5mTokens: 0,
+    cacheWrite1hTokens: 0,
+    outputTokens: 0,
+    reasoningTokens: 0,
+  };
+}
+
 // What the user can change, by the dimension that blocked.
 const HINTS: Partial<Record<Dimension, string>> = {
   per_call:

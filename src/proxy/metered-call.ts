@@ -10,7 +10,7 @@ import { agentFromHeaders, clientFingerprintFromHeaders, clientResponseHeaders, 
 import { ProxyBodyTooLargeError, readRequestBytes } from "./request-body.js";
 import { promptTokenBound } from "./estimate.js";
 import { requestFingerprint } from "./fingerprint.js";
-import { blockMessage, worstCaseUsage } from "./admission.js";
+import { blockMessage, leastUsage, worstCaseUsage } from "./admission.js";
 import { endWithStreamError, relayBody, responseFraming } from "./relay.js";
 import { sendProviderJson } from "./answer.js";
 import type { ProxyDeps } from "./deps.js";
@@ -72,7 +72,8 @@ async function admit(deps: ProxyDeps, t: MeteredTarget, req: IncomingMessage, re
     sendProviderJson(res, adapter, 400, "invalid_request", "aegis: the request names no model, so the call cannot be priced");
     return undefined;
   }
-  const estimate = worstCaseUsage(model, resolveModel(deps.pricing, model), promptTokenBound(raw.length, body), {
+  const promptBound = promptTokenBound(raw.length, body);
+  const estimate = worstCaseUsage(model, resolveModel(deps.pricing, model), promptBound, {
     requested: facts.maxOutputTokens,
     choices: facts.choices,
     billsOutput: facts.billsOutput,
@@ -81,6 +82,7 @@ async function admit(deps: ProxyDeps, t: MeteredTarget, req: IncomingMessage, re
   const clientFingerprint = clientFingerprintFromHeaders(req.headers);
   const admission = await deps.service.admit({
     usage: estimate,
+    minimumUsage: leastUsage(model, promptBound),
     agentId: agentFromHeaders(req.headers),
     fingerprint: requestFingerprint(adapter.provider, model, facts.fingerprintInput),
     ...(clientFingerprint !== undefined ? { clientFingerprint } : {}),

@@ -161,6 +161,18 @@ describe("aegis run + official SDKs through the proxy", () => {
     expect(ds.filter((d) => d.action === "block").map((d) => d.dimension)).toEqual(Array(45).fill("budget"));
   });
 
+  it("blocks caused only by calls in flight refuse those calls but do not stop the agent (kill_on: fatal)", async () => {
+    fake.reset({ usage: { input: 10, output: 1000 }, latencyMs: 50 });
+    // Five worst cases fill the session limit while nothing is spent yet: the budget is not
+    // exhausted, so the other 45 calls get 402 and the agent runs on to its own exit.
+    const r = await runAegis({ dir, config: proxyConfig("cost: { per_session_limit_usd: 0.0525 }\n"), env: ENV, agent: agent("openai-sdk-agent.mjs", "parallel50") });
+    expect(r.code, r.stderr).toBe(0);
+    expect(jsonLines<Step>(r.stdout)[0]?.text).toBe("5 ok, 45 blocked");
+    const ds = decisions(r);
+    expect(ds.filter((d) => d.action === "block").map((d) => d.dimension)).toEqual(Array(45).fill("per_session"));
+    expect(r.stderr).not.toContain("stopping the agent");
+  });
+
   it("an agent that leaves mid-stream (exits) is still billed the stream's real usage before the session ends", async () => {
     fake.reset({ usage: { input: 55, output: 89 }, chunks: 6, chunkDelayMs: 60 });
     const r = await runAegis({ dir, config: proxyConfig(), env: ENV, agent: agent("gemini-sdk-agent.mjs", "stream-then-exit") });

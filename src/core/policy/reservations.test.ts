@@ -125,3 +125,34 @@ describe("Memory store", () => {
     expect((await s.read(["a"], 1500)).get("a")).toEqual({ spent: 7, reserved: 1 });
   });
 });
+
+describe("A block stops the run only when the budget is really exhausted", () => {
+  // gpt-4o: 10k/10k = $0.125; a prompt-only minimum of 1,000 input tokens = $0.0025.
+  const MIN = usage("gpt-4o", 1000, 0);
+  it.each([
+    ["per_session", limits({ perSession: 0.2, alertThreshold: 1 })],
+    ["budget", limits({ budget: 0.2, alertThreshold: 1 })],
+    ["daily", limits({ daily: 0.2, alertThreshold: 1 })],
+  ] as const)("%s: a block caused by a call in flight is not fatal; one where settled spend leaves no room is", async (dimension, l) => {
+    const g = gov(l);
+    const inFlight = await g.admit({ usage: TEN_K, fingerprint: "a", minimumUsage: MIN });
+    expect(inFlight.reservationId).toBeDefined();
+    // $0.125 reserved + $0.125 worst case > $0.20, but nothing is spent yet: refuse this call only.
+    const second = await g.admit({ usage: TEN_K, fingerprint: "b", minimumUsage: MIN });
+    expect(second.decision).toMatchObject({ action: "block", dimension, fatal: false });
+    // Settled $0.125; a worst case of $0.125 does not fit, but its $0.0025 minimum does: not fatal.
+    await g.settle(inFlight.reservationId ?? "", TEN_K);
+    expect((await g.admit({ usage: TEN_K, fingerprint: "c", minimumUsage: MIN })).decision).toMatchObject({ action: "block", dimension, fatal: false });
+    // A minimum that no longer fits ($0.125 + $0.1 > $0.20): the budget is exhausted for this call.
+    expect((await g.admit({ usage: TEN_K, fingerprint: "d", minimumUsage: usage("gpt-4o", 40_000, 0) })).decision).toMatchObject({ action: "block", dimension, fatal: true });
+    // Real usage (no minimum, the metering API's record): over the limit on settled spend is fatal.
+    expect(await g.record({ usage: TEN_K, fingerprint: "e" })).toMatchObject({ action: "block", dimension, fatal: true });
+  });
+
+  it("a record blocked only by another call's reservation is not fatal", async () => {
+    const g = gov(limits({ perSession: 0.2, alertThreshold: 1 }));
+    const inFlight = await g.admit({ usage: TEN_K, fingerprint: "a" });
+    expect(await g.record({ usage: TEN_K, fingerprint: "b" })).toMatchObject({ action: "block", dimension: "per_session", fatal: false });
+    expect(inFlight.reservationId).toBeDefined();
+  });
+});

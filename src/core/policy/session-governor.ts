@@ -18,7 +18,7 @@ import type { DayKey } from "./day-key.js";
 import { firstViolation, localViolations, storeViolations, type Violation } from "./evaluate.js";
 import { settledViolations } from "./overrun.js";
 import { sessionAlert, storeAlerts } from "./alerts.js";
-import { agentKey, dailyKey, modelKey, TOTAL_KEY } from "./keys.js";
+import { agentKey, dailyKey, modelKey, roleOf, TOTAL_KEY } from "./keys.js";
 import { LoopDetector, loopKey } from "./loop-detector.js";
 import { RateWindow } from "./rate-window.js";
 import { loopReason } from "./reasons.js";
@@ -123,7 +123,7 @@ export class SessionGovernor implements Governor {
         const uses = lines.map((l) => ({ ...l, used: (totals.get(l.key)?.spent ?? 0) + (totals.get(l.key)?.reserved ?? 0) }));
         found.push(...storeViolations(uses, p.cost, p.agentId, this.d.dayWindow));
       }
-      return this.blocked(this.verdict(p, firstViolation(found)));
+      return this.blocked(await this.confirmFatal(call, p, this.verdict(p, firstViolation(found)), lines, now));
     }
     // Reserve locally before the first await, so concurrent admissions see each other.
     const id = this.d.newId();
@@ -158,7 +158,7 @@ export class SessionGovernor implements Governor {
       this.sessionReserved -= p.cost;
       this.rate.remove(id);
       const fallback: Violation = { dimension: "budget", reason: "The shared budget store refused the reservation" };
-      return this.blocked(this.verdict(p, firstViolation(shared) ?? fallback));
+      return this.blocked(await this.confirmFatal(call, p, this.verdict(p, firstViolation(shared) ?? fallback), lines, now));
     }
     found.push(...shared);
     const decision = this.verdict(p, firstViolation(found));
@@ -349,6 +349,31 @@ export class SessionGovernor implements Governor {
       fatal: false,
       alerts: [],
     };
+  }
+
+  // A session, daily or total block stops the run only when that budget is really exhausted: the
+  // spend already settled — not the reservations of calls still in flight, not this call's worst
+  // case — leaves no room for the least this call can cost. Otherwise only this call is refused
+  // (the agent may go on with cheaper calls or a lower max_tokens). Loops are always fatal.
+  private async confirmFatal(call: CallRequest, p: Prepared, d: Decision, lines: readonly BudgetLine[], now: number): Promise<Decision> {
+    if (!d.fatal || d.dimension === "loop") return d;
+    const least = call.minimumUsage !== undefined && p.price !== undefined ? costOf(call.minimumUsage, p.price) : p.cost;
+    const { limits } = this.d;
+    let exhausted = false;
+    if (d.dimension === "per_session") exhausted = limits.perSession !== undefined && this.sessionSpent + least > limits.perSession;
+    else {
+      const kind = d.dimension === "daily" ? "daily" : "total";
+      const line = lines.find((l) => roleOf(l.key).kind === kind);
+      if (line?.limit !== undefined) {
+        // An unreachable store cannot prove exhaustion: the call is refused, the run goes on.
+        const spent = await this.d.store.read([line.key], now).then(
+          (t) => t.get(line.key)?.spent ?? 0,
+          (error: unknown): undefined => void unavailable(error),
+        );
+        exhausted = spent !== undefined && spent + least > line.limit;
+      }
+    }
+    return exhausted ? d : { ...d, fatal: false };
   }
 
   private blocked(decision: Decision): Admission {

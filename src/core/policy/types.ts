@@ -68,6 +68,12 @@ export interface CallRequest {
    * caller could not say; then model + agent + action_type + token counts stand in for it.
    */
   fingerprint?: string;
+  /**
+   * The least this call can cost, when `usage` is only its worst case (the proxy's admission):
+   * a session, daily or total block is fatal only when the settled spend leaves no room even for
+   * this. Absent means `usage` is the real usage.
+   */
+  minimumUsage?: Usage;
 }
 
 /** The verdict on one call (DESIGN §4), money in nanos. */
