@@ -26,9 +26,15 @@ describe("openLedger", () => {
     ledger.write(logLine("two"));
     ledger.close();
     expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, "nested")).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, "nested", "deeper")).mode & 0o777).toBe(0o700);
     const lines = readFileSync(path, "utf8").split("\n");
     expect(lines.at(-1)).toBe("");
     expect(lines.slice(0, -1).map((l) => (JSON.parse(l) as LogLine).message)).toEqual(["one", "two"]);
+  });
+
+  it("a directory that cannot be created is an error, not a hang (Node 20's recursive mkdir spins under /proc)", () => {
+    expect(() => openLedger("/proc/aegis-no-such-dir/deeper/s1.jsonl")).toThrow(/ENOENT/);
   });
 
   it("tightens an existing file to 0600 and appends to it", () => {

@@ -3,7 +3,7 @@
 // loses at most the line being written and lines of concurrent writers (the metering API, the
 // proxy, another `aegis run` appending to the same --ledger) never interleave: the kernel appends
 // each write() of a regular file atomically at the end.
-import { closeSync, fchmodSync, fstatSync, fsyncSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fchmodSync, fstatSync, fsyncSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import type { LedgerLine } from "./entry.js";
 import { redactValue } from "./redact.js";
@@ -24,9 +24,21 @@ export interface OpenLedgerOptions {
   secrets?: readonly string[];
 }
 
+// Creates `dir` and its missing parents (mode 0700) one level at a time. Node 20's
+// mkdirSync({ recursive: true }) spins forever under pseudo file systems such as /proc, where a
+// level that cannot exist fails with ENOENT; level by level, that is an ordinary error.
+function makeDirectories(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d); d = dirname(d)) {
+    if (dirname(d) === d) break;
+    missing.unshift(d);
+  }
+  for (const d of missing) mkdirSync(d, { mode: 0o700 });
+}
+
 /** Opens (creating with mode 0600, and its directory) the ledger at `path` for appending. */
 export function openLedger(path: string, options: OpenLedgerOptions = {}): LedgerWriter {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  makeDirectories(dirname(path));
   const fd = openSync(path, "a", 0o600);
   // The mode argument applies only on creation (and through the umask): force 0600 on a file
   // that already existed or was created under a permissive umask.

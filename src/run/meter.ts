@@ -120,6 +120,11 @@ export function createSessionMeter(o: SessionMeterOptions): SessionMeter {
       o.ledger.write({ v: LEDGER_VERSION, type: "log", ts: iso(), session_id: o.sessionId, call_id: id, dimension: d.dimension, message: d.reason });
       o.notify(d.dimension === "store" ? `aegis: ${d.reason}` : `aegis: limit exceeded (on_exceed: log): ${d.reason}`);
     }
+    // A proxied agent never sees its decisions, so a limit it passed in warn mode is said here
+    // (log mode said it above; alerts have their own line).
+    if (d.action === "warn" && d.log !== true && call.source === "proxy" && !d.dimension.endsWith("_alert")) {
+      o.notify(`aegis: limit exceeded (on_exceed: warn): ${d.reason}`);
+    }
     if (d.action === "block") {
       const who = line.agent === o.defaultAgent ? "" : ` (agent ${line.agent})`;
       o.notify(`aegis: blocked a ${usage.model} call${who}: ${d.reason}`);

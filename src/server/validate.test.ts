@@ -44,6 +44,8 @@ describe("parseUsageBody", () => {
     ['{"model":7,"input_tokens":1,"output_tokens":1}', /^model: .* received 7 \(number\)/],
     ['{"model":"m","output_tokens":1}', /^input_tokens: expected a non-negative integer, received nothing/],
     ['{"model":"m","input_tokens":-5,"output_tokens":1}', /^input_tokens: expected a non-negative integer, received -5 \(number\)/],
+    ['{"model":"m","input_tokens":1e15,"output_tokens":1}', /^input_tokens: expected at most 100000000 tokens for one call, received 1000000000000000/],
+    ['{"model":"m","input_tokens":10,"output_tokens":100000001}', /^output_tokens: expected at most 100000000 tokens for one call, received 100000001/],
     ['{"model":"m","input_tokens":"10","output_tokens":1}', /^input_tokens: .* received "10" \(string\)/],
     ['{"model":"m","input_tokens":1.5,"output_tokens":1}', /^input_tokens: .* received 1.5 \(number\)/],
     ['{"model":"m","input_tokens":1,"output_tokens":1e300}', /^output_tokens: .* received 1e\+300 \(number\)/],

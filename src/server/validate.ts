@@ -15,6 +15,8 @@ const TOKEN_FIELDS = ["input_tokens", "output_tokens", "cached_tokens", "cache_w
 const STRING_FIELDS = ["agent_id", "action_type", "fingerprint"] as const;
 const KNOWN_FIELDS: ReadonlySet<string> = new Set<string>(["model", ...TOKEN_FIELDS, ...STRING_FIELDS]);
 const MAX_STRING = 512;
+/** Largest token count of one kind accepted for one call (100 million: 10× the largest context window). */
+export const MAX_TOKENS_PER_CALL = 100_000_000;
 
 // A short, safe rendering of a received value for an error message.
 function describe(value: unknown): string {
@@ -37,6 +39,11 @@ function tokenCount(body: Record<string, unknown>, field: string, required: bool
   }
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
     throw new BadRequestError(`${field}: expected a non-negative integer, received ${describe(value)}`);
+  }
+  // No model reads or writes anywhere near this in one call; a larger count is a bug in the
+  // caller, and recording it would poison the persistent totals of the shared store.
+  if (value > MAX_TOKENS_PER_CALL) {
+    throw new BadRequestError(`${field}: expected at most ${MAX_TOKENS_PER_CALL} tokens for one call, received ${value}`);
   }
   return value;
 }

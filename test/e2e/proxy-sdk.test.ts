@@ -173,6 +173,15 @@ describe("aegis run + official SDKs through the proxy", () => {
     expect(r.stderr).not.toContain("stopping the agent");
   });
 
+  it("on_exceed: warn — a proxied call over a limit goes through and the reason is said on stderr (the agent never sees the decision)", async () => {
+    fake.reset({ usage: { input: 1000, output: 300 } });
+    const r = await runAegis({ dir, config: proxyConfig("cost: { per_call_limit_usd: 0.000001, on_exceed: warn }\n"), env: ENV, agent: agent("openai-sdk-agent.mjs", "chat") });
+    expect(r.code, r.stderr).toBe(0);
+    expect(fake.hits).toBe(1);
+    expect(decisions(r)[0]).toMatchObject({ action: "warn", dimension: "per_call" });
+    expect(r.stderr).toMatch(/aegis: limit exceeded \(on_exceed: warn\): Call cost \$0\.\d{4} exceeds per-call limit \$0\.0000/);
+  });
+
   it("an agent that leaves mid-stream (exits) is still billed the stream's real usage before the session ends", async () => {
     fake.reset({ usage: { input: 55, output: 89 }, chunks: 6, chunkDelayMs: 60 });
     const r = await runAegis({ dir, config: proxyConfig(), env: ENV, agent: agent("gemini-sdk-agent.mjs", "stream-then-exit") });

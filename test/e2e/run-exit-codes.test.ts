@@ -34,6 +34,13 @@ describe("aegis run: exit codes", () => {
     expect(r.ledger.at(-1)).toMatchObject({ type: "session_end", exit_code: 127 });
   });
 
+  it("2 for an empty --agent: a usage error, named, before anything starts", async () => {
+    const r = await runAegis({ dir, agent: ["true"], options: ["--agent", ""] });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--agent: expected an agent id, received an empty string");
+    expect(r.ledger).toEqual([]);
+  });
+
   it("126 when the command exists but cannot be executed", async () => {
     const script = join(dir, "not-executable.sh");
     writeFileSync(script, "#!/bin/sh\necho hi\n");

@@ -2,6 +2,7 @@
 // runs the agent under governance (DESIGN §3–§8). Everything happens in src/run/session.ts;
 // this adapter maps options and routes messages to stderr.
 import type { Output } from "../output.js";
+import { UsageError } from "../../errors.js";
 import { runSession } from "../../run/session.js";
 import { createProxy } from "../../proxy/index.js";
 
@@ -12,11 +13,13 @@ function str(value: unknown): string | undefined {
 
 /** `aegis run`: resolves to the exit code of DESIGN §8. */
 export async function runCommand(command: string[], opts: Record<string, unknown>, out: Output): Promise<number> {
+  const agent = str(opts.agent);
+  if (agent !== undefined && agent.trim() === "") throw new UsageError(`--agent: expected an agent id, received an empty string`);
   return runSession({
     command,
     configPath: str(opts.config),
     ledgerPath: str(opts.ledger),
-    agent: str(opts.agent),
+    agent,
     store: str(opts.store),
     cwd: process.cwd(),
     env: process.env,
