@@ -5,6 +5,8 @@
 //   import { meter, AegisBlockedError } from "aegis-governor/client";
 //   const decision = await meter.record({ model: "gpt-4o", input_tokens: 1200, output_tokens: 300 });
 
+import type { DecisionJson } from "../server/decision-json.js";
+
 /** One call's usage, as the metering API takes it (prompt-inclusive counts). */
 export interface MeterUsage {
   model: string;
@@ -25,19 +27,8 @@ export interface MeterUsage {
   fingerprint?: string;
 }
 
-/** The verdict on a call (DESIGN §4). */
-export interface MeterDecision {
-  action: "allow" | "warn" | "block";
-  reason: string;
-  dimension: string;
-  cost_usd: number;
-  cumulative_usd: number;
-  /** True when the block means the run cannot go on: aegis is stopping the agent. */
-  fatal: boolean;
-  alerts: { dimension: string; agent_id?: string; utilization: number; threshold: number; message: string }[];
-  /** Set by /v1/record when the call had already been metered by the aegis proxy: that call's ledger id (it was not charged again). */
-  duplicate_of?: string;
-}
+/** The verdict on a call (DESIGN §4): the metering API's decision body. */
+export type MeterDecision = DecisionJson;
 
 /** Thrown by check/record when aegis blocks the call. */
 export class AegisBlockedError extends Error {
