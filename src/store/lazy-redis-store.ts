@@ -15,6 +15,7 @@ export function lazyRedisStore(url: string): PersistentStore {
     reserve: (req) => store().then((s) => s.reserve(req)),
     settle: (req) => store().then((s) => s.settle(req)),
     release: (id) => store().then((s) => s.release(id)),
+    renew: (ids, now, leaseMs) => store().then((s) => s.renew(ids, now, leaseMs)),
     // Never opened: nothing to close (and nothing to load).
     close: () => (loaded === undefined ? Promise.resolve() : loaded.then((s) => s.close())),
   };

@@ -65,6 +65,23 @@ drop(ARGV[1])
 return 1
 `;
 
+/**
+ * ARGV: now, new expiry (now + lease), then reservation ids. Purges lapsed leases first, so one
+ * that lapsed stays lapsed; moves each open one's expiry later (never earlier). Returns how many.
+ */
+export const RENEW_LUA = `${PRELUDE}
+purge(ARGV[1])
+local n = 0
+for i = 3, #ARGV do
+  local at = redis.call('ZSCORE', KEYS[3], ARGV[i])
+  if at and tonumber(at) < tonumber(ARGV[2]) then
+    redis.call('ZADD', KEYS[3], ARGV[2], ARGV[i])
+    n = n + 1
+  end
+end
+return n
+`;
+
 /** ARGV: now, then keys. Returns spent, reserved pairs. */
 export const READ_LUA = `${PRELUDE}
 purge(ARGV[1])

@@ -1,5 +1,5 @@
 // The fleet budget store: budgets shared by every `aegis run` on every machine through one Redis.
-// Check-and-reserve, settle and release are Lua scripts (EVALSHA via ioredis defineCommand), so
+// Check-and-reserve, settle, release and lease renewal are Lua scripts (EVALSHA via ioredis defineCommand), so
 // each is atomic on the server. Leases are expiry timestamps in a sorted set, purged by every
 // script. Commands fail fast while the server is unreachable (no offline queue, a command timeout)
 // and the failure becomes a StoreUnavailableError naming the server: the governor then fails
@@ -14,7 +14,7 @@ import {
   type SettledLine,
   type SettleRequest,
 } from "../core/policy/store.js";
-import { READ_LUA, RELEASE_LUA, RESERVE_LUA, SETTLE_LUA } from "./redis-scripts.js";
+import { READ_LUA, RELEASE_LUA, RENEW_LUA, RESERVE_LUA, SETTLE_LUA } from "./redis-scripts.js";
 import type { PersistentStore } from "./types.js";
 import { redactRedisUrl } from "./redis-url.js";
 
@@ -26,6 +26,7 @@ declare module "ioredis" {
     aegisSettle(...keysAndArgs: string[]): Result<number[], Context>;
     aegisRelease(...keysAndArgs: string[]): Result<number, Context>;
     aegisRead(...keysAndArgs: string[]): Result<number[], Context>;
+    aegisRenew(...keysAndArgs: string[]): Result<number, Context>;
   }
 }
 
@@ -63,7 +64,7 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
   redis.on("error", (error: Error) => (lastError = error.message));
   redis.on("ready", () => (lastError = ""));
   redis.on("close", () => (lastError ||= "connection closed"));
-  for (const [name, lua] of [["aegisReserve", RESERVE_LUA], ["aegisSettle", SETTLE_LUA], ["aegisRelease", RELEASE_LUA], ["aegisRead", READ_LUA]] as const) {
+  for (const [name, lua] of [["aegisReserve", RESERVE_LUA], ["aegisSettle", SETTLE_LUA], ["aegisRelease", RELEASE_LUA], ["aegisRead", READ_LUA], ["aegisRenew", RENEW_LUA]] as const) {
     redis.defineCommand(name, { numberOfKeys: keys.length, lua });
   }
   let connecting: Promise<void> | undefined;
@@ -132,6 +133,8 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
       }),
 
     release: (id) => run(async () => void (await redis.aegisRelease(...keys, id))),
+
+    renew: (ids, now, leaseMs) => run(async () => void (await redis.aegisRenew(...keys, String(now), String(now + leaseMs), ...ids))),
 
     async close() {
       if (closed) return;

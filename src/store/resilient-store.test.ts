@@ -23,6 +23,7 @@ function switchable(): PersistentStore & { down: boolean } {
     charge: (req: ChargeRequest) => s.gate(() => (inner.charge !== undefined ? inner.charge(req) : Promise.reject(new Error("memory store without charge")))),
     settle: (req: Parameters<SharedBudgetStore["settle"]>[0]) => s.gate(() => inner.settle(req)),
     release: (id: string) => s.gate(() => inner.release(id)),
+    renew: (ids: readonly string[], now: number, leaseMs: number) => s.gate(() => inner.renew(ids, now, leaseMs)),
     close: () => Promise.resolve(),
   };
   return s;

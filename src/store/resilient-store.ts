@@ -76,6 +76,8 @@ export function resilientStore(inner: PersistentStore, notify: (line: string) =>
     // A failed charge wrote nothing: the governor treats it as a failed reserve.
     ...(charge !== undefined ? { charge: (req: ChargeRequest) => guard(() => charge(req)) } : {}),
     release: (id) => guard(() => inner.release(id)),
+    // A failed renewal is not kept: the next one (a third of a lease later) asks again.
+    renew: (ids, now, leaseMs) => guard(() => inner.renew(ids, now, leaseMs)),
     async settle(req) {
       try {
         return await guard(() => inner.settle(req));

@@ -27,6 +27,7 @@ export class BudgetDb {
   private readonly byId: Database.Statement<[string], { amount_nanos: number; keys_json: string }>;
   private readonly insertReservation: Database.Statement<[string, number, string, number, number]>;
   private readonly deleteReservation: Database.Statement<[string]>;
+  private readonly extendLease: Database.Statement<[number, string]>;
 
   constructor(readonly db: Database.Database) {
     for (const table of Object.values(SPEND_TABLES)) {
@@ -48,6 +49,7 @@ export class BudgetDb {
       "INSERT OR IGNORE INTO reservations (id, amount_nanos, keys_json, created_ms, expires_ms) VALUES (?, ?, ?, ?, ?)",
     );
     this.deleteReservation = db.prepare("DELETE FROM reservations WHERE id = ?");
+    this.extendLease = db.prepare("UPDATE reservations SET expires_ms = MAX(expires_ms, ?) WHERE id = ?");
   }
 
   /** Committed spend and open reservations of a key (zero when absent). */
@@ -76,6 +78,11 @@ export class BudgetDb {
     if (r === undefined) return;
     this.deleteReservation.run(id);
     for (const key of parseKeys(r.keys_json)) this.addReserved(key, -r.amount_nanos, now);
+  }
+
+  /** Moves a reservation's lease expiry to `expires` unless it is later already (absent ids: nothing). */
+  renew(id: string, expires: number): void {
+    this.extendLease.run(expires, id);
   }
 
   /** Drops every reservation whose lease has lapsed at `now`. */

@@ -191,6 +191,12 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
 
     release: (id) => enqueue(undefined, (d) => d.drop(id, 0)),
 
+    // Purges first (enqueue with `now`): a lease that lapsed before its renewal stays lapsed.
+    renew: (ids, now, leaseMs) =>
+      enqueue(now, (d) => {
+        for (const id of ids) d.renew(id, now + leaseMs);
+      }),
+
     close() {
       // Whatever was asked before close is still answered.
       flush();

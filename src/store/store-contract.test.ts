@@ -195,6 +195,68 @@ describe.each(KINDS)("budget store contract: $name", (kind) => {
     expect((await s.read(["total"], T + LEASE + 1)).get("total")).toEqual({ spent: 70, reserved: 0 });
   });
 
+  it_("a renewed reservation is still counted after its original lease; an unrenewed one lapses", async () => {
+    const s = fresh();
+    const other = h.again(); // another process reads the renewed lease from the shared state
+    const lines = [{ key: "total", limit: 100 }];
+    await reserve(s, "long", 60, lines);
+    await reserve(s, "crashed", 40, lines);
+    // Renewed every third of a lease for three leases: "long" stays reserved throughout.
+    for (let t = T + LEASE / 3; t <= T + 3 * LEASE; t += LEASE / 3) {
+      await s.renew(["long"], t, LEASE);
+      expect((await reserve(other, `probe${t}`, 41, lines, t)).ok).toBe(false);
+    }
+    expect((await other.read(["total"], T + 3 * LEASE)).get("total")).toEqual({ spent: 0, reserved: 60 });
+    // Renewal never shortens a lease: a shorter one asked for later leaves the longer expiry.
+    await s.renew(["long"], T + 3 * LEASE, 1);
+    expect((await other.read(["total"], T + 3 * LEASE + 2)).get("total")).toEqual({ spent: 0, reserved: 60 });
+    // Unrenewed, it lapses one lease after its last renewal.
+    expect((await other.read(["total"], T + 4 * LEASE)).get("total")).toEqual({ spent: 0, reserved: 0 });
+  });
+
+  it_("renews in the same turn as reserves and settles keep their order", async () => {
+    const s = fresh();
+    const lines = [{ key: "total", limit: 100 }];
+    await Promise.all([reserve(s, "a", 50, lines), s.renew(["a", "b"], T, 2 * LEASE), reserve(s, "b", 50, lines), s.settle({ id: "b", keys: ["total"], amount: 20, now: T })]);
+    // a was renewed (it existed), b was not (reserved after the renew, then settled).
+    expect((await s.read(["total"], T + LEASE)).get("total")).toEqual({ spent: 20, reserved: 50 });
+    expect((await s.read(["total"], T + 2 * LEASE)).get("total")).toEqual({ spent: 20, reserved: 0 });
+  });
+
+  it_("renewing unknown, settled, released or lapsed ids is harmless; a lapsed lease is not revived", async () => {
+    const s = fresh();
+    const lines = [{ key: "total", limit: 100 }];
+    await reserve(s, "settled", 10, lines);
+    await s.settle({ id: "settled", keys: ["total"], amount: 10, now: T });
+    await reserve(s, "released", 10, lines);
+    await s.release("released");
+    await reserve(s, "lapsed", 30, lines);
+    await s.renew([], T, LEASE);
+    await s.renew(["never", "settled", "released"], T, LEASE);
+    expect((await s.read(["total"], T)).get("total")).toEqual({ spent: 10, reserved: 30 });
+    // Its lease ran out before the renewal came (the machine slept): the budget stays free.
+    await s.renew(["lapsed"], T + LEASE, LEASE);
+    expect((await s.read(["total"], T + LEASE + 1)).get("total")).toEqual({ spent: 10, reserved: 0 });
+    expect((await reserve(s, "next", 90, lines, T + LEASE + 1)).ok).toBe(true);
+  });
+
+  it_("a settle arriving after its lease lapsed commits the spend exactly once, purged or not", async () => {
+    const s = fresh();
+    const lines = [{ key: "total" }, { key: "daily:d" }];
+    await reserve(s, "slept", 100, lines);
+    await reserve(s, "purged", 100, lines);
+    // "slept": nothing touched the store between the lapse and the settle (its row is still there).
+    await s.settle({ id: "slept", keys: ["total", "daily:d"], amount: 70, now: T + 2 * LEASE });
+    const lapsed = { spent: 70, reserved: 0 }; // "purged" lapsed too: gone from the read's purge
+    expect(Object.fromEntries(await s.read(["total", "daily:d"], T + 2 * LEASE))).toEqual({ total: lapsed, "daily:d": lapsed });
+    // "purged": its reservation was purged by that read before the settle arrived.
+    await s.settle({ id: "purged", keys: ["total", "daily:d"], amount: 30, now: T + 2 * LEASE });
+    await s.release("slept");
+    await s.renew(["slept", "purged"], T + 2 * LEASE, LEASE);
+    const after = { spent: 100, reserved: 0 };
+    expect(Object.fromEntries(await s.read(["total", "daily:d"], T + 3 * LEASE))).toEqual({ total: after, "daily:d": after });
+  });
+
   it_("amounts are exact integers up to 2^53 nanos", async () => {
     const s = fresh();
     const big = 2 ** 53 - 1 - 10; // ~$9 million, just below the largest exact double

@@ -94,5 +94,14 @@ export function createMemoryStore(): SharedBudgetStore {
       drop(id);
       return Promise.resolve();
     },
+
+    renew(ids, now, leaseMs) {
+      expire(now);
+      for (const id of ids) {
+        const r = open.get(id);
+        if (r !== undefined) r.expiresAt = Math.max(r.expiresAt, now + leaseMs);
+      }
+      return Promise.resolve();
+    },
   };
 }

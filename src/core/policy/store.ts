@@ -3,8 +3,8 @@
 // rate window and loop detection itself (they belong to one `aegis run`); the store holds the
 // budgets that several processes may share: the total budget, each UTC day, and each agent's
 // budget. Keys are opaque strings chosen by the governor (see budgetKeys in keys.ts). A store
-// only needs two atomic operations — check-and-reserve several keys, and settle — which map onto
-// a SQLite transaction or a Redis Lua script. A store that cannot answer rejects with
+// only needs a few atomic operations — check-and-reserve several keys, settle, release and renew
+// leases — which map onto a SQLite transaction or a Redis Lua script. A store that cannot answer rejects with
 // StoreUnavailableError; any other rejection is a bug. Methods are async for Redis; the memory store
 // answers synchronously inside them so the hot path costs no I/O.
 
@@ -115,6 +115,13 @@ export interface SharedBudgetStore {
   charge?(request: ChargeRequest): Promise<ChargeResult>;
   /** Drops a reservation without spending; unknown or expired ids are ignored. */
   release(id: string): Promise<void>;
+  /**
+   * Extends the lease of every listed reservation still open at `now` to now + leaseMs (never
+   * shortening it), atomically: a live run keeps the worst case of a long call reserved. Lapsed
+   * leases are purged first and stay lapsed (their budget may already be admitted elsewhere);
+   * unknown, settled and released ids are ignored.
+   */
+  renew(ids: readonly string[], now: number, leaseMs: number): Promise<void>;
   /** Releases connections and files (persistent stores); the store is unusable afterwards. */
   close?(): Promise<void>;
 }
