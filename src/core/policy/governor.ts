@@ -29,6 +29,12 @@ export interface Governor {
   settle(reservationId: string, actual: Usage): Promise<Decision>;
   /** Drops a reservation whose call billed nothing (upstream error before any usage). */
   release(reservationId: string): Promise<void>;
+  /**
+   * Renews the store leases of this session's open reservations (calls still in flight), so a
+   * call that outlasts the lease keeps its worst case reserved. Whoever runs the session calls it
+   * well within every lease (a third of it); a store that cannot answer is skipped until the next.
+   */
+  renewLeases(): Promise<void>;
   /** The session report (DESIGN §7 JSON shape). */
   report(): Promise<SessionReport>;
 }

@@ -60,6 +60,8 @@ interface OpenReservation {
   lines: readonly BudgetLine[];
   /** The admission already warned (counted once in warned_count). */
   warned: boolean;
+  /** The store holds a leased reservation under this id (not a fail-open admission, not a charge). */
+  leased: boolean;
   /** Set when the admission also settled it in the store (a record): the store's answer. */
   charged?: SettledLine[];
 }
@@ -150,7 +152,7 @@ export class SessionGovernor implements Governor {
       // Fail open: admitted without a shared reservation; its settle reaches the store when it is back.
       const decision = found.length > 0 ? this.verdict(p, firstViolation(found)) : this.storeDown(p, down.message);
       if (decision.action === "warn") this.stats.warnedCount++;
-      this.open.set(id, { agentId: p.agentId, cost: p.cost, lines, warned: decision.action === "warn" });
+      this.open.set(id, { agentId: p.agentId, cost: p.cost, lines, warned: decision.action === "warn", leased: false });
       return { decision, reservationId: id };
     }
     const shared = storeViolations(res.lines, p.cost, p.agentId, this.d.dayWindow);
@@ -164,7 +166,7 @@ export class SessionGovernor implements Governor {
     const decision = this.verdict(p, firstViolation(found));
     const warned = decision.action === "warn";
     if (warned) this.stats.warnedCount++;
-    this.open.set(id, { agentId: p.agentId, cost: p.cost, lines, warned, ...(charged !== undefined ? { charged } : {}) });
+    this.open.set(id, { agentId: p.agentId, cost: p.cost, lines, warned, leased: charged === undefined, ...(charged !== undefined ? { charged } : {}) });
     return { decision, reservationId: id };
   }
 
@@ -226,6 +228,13 @@ export class SessionGovernor implements Governor {
     this.rate.remove(reservationId);
     // An unreachable store keeps the reservation until its lease lapses: nothing more to do.
     await this.d.store.release(reservationId).catch((error: unknown) => void unavailable(error));
+  }
+
+  async renewLeases(): Promise<void> {
+    const ids = [...this.open].filter(([, r]) => r.leased).map(([id]) => id);
+    if (ids.length === 0) return; // idle: no store traffic (and no Redis connection opened)
+    // An unreachable store cannot renew; the reservations lapse if it stays away past the lease.
+    await this.d.store.renew(ids, this.d.clock(), this.d.leaseMs).catch((error: unknown) => void unavailable(error));
   }
 
   async record(call: CallRequest): Promise<Decision> {
