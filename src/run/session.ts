@@ -19,6 +19,7 @@ import { startAgent, type AgentExit } from "./supervisor.js";
 import { formatRunSummary } from "./summary.js";
 import { openBudgetStore, resolveStoreUrl } from "../store/open-store.js";
 import { readStoreTotals } from "../store/totals.js";
+import { startLeaseRenewal } from "./lease-renewal.js";
 
 /** What the provider proxy gets when it is mounted on the session's server (issue 4). */
 export interface ProxyContext {
@@ -74,14 +75,25 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
   const token = newSessionToken();
   // Total, daily and agent budgets live in the shared store; the per-session limit stays in this run.
   const store = await openBudgetStore({ url: o.store !== undefined ? resolveStoreUrl(o.store, o.cwd) : loaded.storeUrl, failOpen: config.store.fail_open, notify: o.notify, cwd: o.cwd });
-  const governor = createGovernor({ sessionId, limits, agents, defaultAgent, pricing, clock, store, storeFailOpen: config.store.fail_open, reservationLeaseMs: config.store.lease_seconds * 1000 });
+  const leaseMs = config.store.lease_seconds * 1000;
+  const governor = createGovernor({ sessionId, limits, agents, defaultAgent, pricing, clock, store, storeFailOpen: config.store.fail_open, reservationLeaseMs: leaseMs });
+  // While this run lives, its calls in flight keep their reservations however long they take.
+  const renewal = startLeaseRenewal({
+    renew: () => governor.renewLeases(),
+    leaseMs,
+    onError: (error) => o.notify(`aegis: internal error while renewing reservation leases: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+  });
+  const closeStore = async (): Promise<void> => {
+    renewal.stop();
+    await store.close();
+  };
 
   const ledgerPath = o.ledgerPath !== undefined ? resolve(o.cwd, o.ledgerPath) : resolve(loaded.ledgerDir, `${sessionId}.jsonl`);
   let ledger: LedgerWriter;
   try {
     ledger = openLedger(ledgerPath, { secrets: [token] });
   } catch (error) {
-    await store.close();
+    await closeStore();
     throw new AegisError(`cannot write the ledger ${ledgerPath}: ${error instanceof Error ? error.message : String(error)}`, EXIT.aegisFailed);
   }
   const shownLedger = display(ledgerPath, o.cwd);
@@ -120,7 +132,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
     server = await startMeteringServer({ service: meter, token, onInternalError: (error) => o.notify(`aegis: internal error while serving the agent: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`) });
   } catch (error) {
     end({ exitCode: EXIT.aegisFailed, code: null, signal: null, stoppedReason: null });
-    await store.close();
+    await closeStore();
     throw new AegisError(`cannot listen on 127.0.0.1: ${error instanceof Error ? error.message : String(error)}`, EXIT.aegisFailed);
   }
   const upstreams = resolveUpstreams(config, o.env);
@@ -156,7 +168,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
     await closeProxy();
     const code = error instanceof AegisError ? error.exitCode : EXIT.aegisFailed;
     end({ exitCode: code, code: null, signal: null, stoppedReason: null });
-    await store.close();
+    await closeStore();
     throw error;
   }
   // The agent's tree is gone: its endpoints go too, then the report.
@@ -165,7 +177,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
   const report = await governor.report();
   const totals = meter.totals();
   const storeTotals = await readStoreTotals(store, store.url, limits.dailyResetTimezone ?? "UTC", clock());
-  await store.close();
+  await closeStore();
   end(exit, totals);
   o.notify(formatRunSummary({ report, totals, budget: limits.budget, stoppedReason: exit.stoppedReason, ledgerPath: shownLedger, store: storeTotals }));
   return exit.exitCode;
