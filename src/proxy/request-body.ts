@@ -2,6 +2,7 @@
 // is sent upstream (a blocked call must never reach it). The bytes are dropped as soon as they
 // have been forwarded.
 import type { IncomingMessage } from "node:http";
+import { readBodyBytes } from "../server/http-io.js";
 
 /** Largest request body the proxy meters (provider limits are lower: OpenAI 50 MB with images, Gemini 20 MB inline). */
 export const PROXY_BODY_LIMIT = 64 * 1024 * 1024;
@@ -16,34 +17,5 @@ export class ProxyBodyTooLargeError extends Error {
 
 /** Reads the whole body as bytes, refusing past `limit` (before reading when Content-Length says so). */
 export function readRequestBytes(req: IncomingMessage, limit = PROXY_BODY_LIMIT): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers["content-length"]);
-    if (Number.isFinite(declared) && declared > limit) {
-      reject(new ProxyBodyTooLargeError(limit));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let failed = false;
-    req.on("data", (chunk: Buffer) => {
-      if (failed) return;
-      size += chunk.length;
-      if (size > limit) {
-        failed = true;
-        chunks.length = 0;
-        reject(new ProxyBodyTooLargeError(limit));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.once("end", () => {
-      if (!failed) resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
-    });
-    req.once("error", (error) => {
-      if (!failed) {
-        failed = true;
-        reject(error);
-      }
-    });
-  });
+  return readBodyBytes(req, limit, (l) => new ProxyBodyTooLargeError(l));
 }

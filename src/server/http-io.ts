@@ -13,11 +13,20 @@ export class BodyTooLargeError extends Error {
 }
 
 /** Reads the whole body as UTF-8, refusing (before reading, when Content-Length says so) past `limit`. */
-export function readBody(req: IncomingMessage, limit: number): Promise<string> {
+export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return (await readBodyBytes(req, limit, (l) => new BodyTooLargeError(l))).toString("utf8");
+}
+
+/**
+ * Reads the whole body as bytes, rejecting with `tooLarge(limit)` as soon as it passes `limit`
+ * (before reading anything when Content-Length already says so). Shared by the metering API and
+ * the proxy, which only differ in their limit and error.
+ */
+export function readBodyBytes(req: IncomingMessage, limit: number, tooLarge: (limit: number) => Error): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers["content-length"]);
     if (Number.isFinite(declared) && declared > limit) {
-      reject(new BodyTooLargeError(limit));
+      reject(tooLarge(limit));
       return;
     }
     const chunks: Buffer[] = [];
@@ -29,15 +38,15 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
       if (size > limit) {
         failed = true;
         chunks.length = 0;
-        reject(new BodyTooLargeError(limit));
+        reject(tooLarge(limit));
         return;
       }
       chunks.push(chunk);
     });
-    req.on("end", () => {
-      if (!failed) resolve(Buffer.concat(chunks).toString("utf8"));
+    req.once("end", () => {
+      if (!failed) resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
     });
-    req.on("error", (error) => {
+    req.once("error", (error) => {
       if (!failed) {
         failed = true;
         reject(error);
