@@ -2,6 +2,8 @@
 // per line, each carrying the format version `v`. Writers (aegis run) and readers (aegis report)
 // share these types; change them only with a version bump and a reader for the old version.
 
+import type { ReportLimits } from "../core/report/types.js";
+
 /** Ledger format version written on every line. */
 export const LEDGER_VERSION = 1;
 
@@ -25,15 +27,8 @@ export interface SessionStartLine {
   config_path: string | null;
   /** sha256 of the effective config, so reports can tell sessions with different rules apart. */
   config_digest: string;
-  limits: {
-    budget_usd: number | null;
-    per_call_limit_usd: number | null;
-    per_session_limit_usd: number | null;
-    daily_budget_usd: number | null;
-    per_minute_tokens: number | null;
-    alert_threshold: number;
-    on_exceed: string;
-  };
+  /** The limits in force, in the report object's shape. */
+  limits: ReportLimits;
   /** The delegation tree: agent id → parent and own budget (USD). */
   agents: Record<string, { parent: string | null; budget_usd: number | null }>;
   default_agent: string;

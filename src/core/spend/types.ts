@@ -2,6 +2,7 @@
 // Money is integer nanos; tokens are counts; days are "YYYY-MM-DD" in the report's zone.
 
 import type { Nanos } from "../money.js";
+import type { ReportLimits } from "../report/types.js";
 
 /** Sums over a set of calls. `calls` and the money/tokens count recorded calls (allow, warn). */
 export interface SpendSums {
@@ -54,16 +55,8 @@ export interface FlaggedDecision {
   reason: string;
 }
 
-/** Limits of a session as its ledger records them (USD; null when not set). */
-export interface RecordedLimits {
-  budget_usd: number | null;
-  per_call_limit_usd: number | null;
-  per_session_limit_usd: number | null;
-  daily_budget_usd: number | null;
-  per_minute_tokens: number | null;
-  alert_threshold: number;
-  on_exceed: string;
-}
+/** Limits of a session as its ledger records them (USD; null when not set): the report's shape. */
+export type RecordedLimits = ReportLimits;
 
 /** What the ledger says about one session (from its session_start and session_end lines). */
 export interface SessionFacts {
