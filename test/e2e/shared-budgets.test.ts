@@ -171,6 +171,55 @@ describe.each(KINDS)("shared budgets through the $name store", (kind) => {
     }
   });
 
+  it_("a call in flight longer than the lease keeps its reservation: a second run cannot spend the same budget", async () => {
+    const { open } = await kind.setup();
+    // 1,000 output tokens: the call really costs about what it reserved ($0.0101 of $0.015).
+    const fake = await startFakeUpstream({ latencyMs: 4000, usage: { input: 10, output: 1000 } });
+    try {
+      const url = kind.name === "redis" ? `url: "${redis?.url ?? ""}", ` : "";
+      writeFileSync(join(dir, "aegis.yaml"), `${TEST_PRICING}cost: { budget_usd: 0.015 }\nstore: { ${url}lease_seconds: 1 }\nrun: { kill_on: never }\n`);
+      const agent = `await fetch(process.env.OPENAI_BASE_URL + "/chat/completions", { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer sk-test" }, body: JSON.stringify({ model: "test-model", max_tokens: 1000, messages: [{ role: "user", content: "hi" }] }) });`;
+      const slow = runAegis({
+        dir,
+        agent: [process.execPath, "--input-type=module", "-e", agent],
+        options: ["--ledger", join(dir, "ledger-slow.jsonl")],
+        ledgerFlag: false,
+        env: { OPENAI_BASE_URL: `${fake.url}/v1` },
+        timeoutMs: 30_000,
+      });
+      expect(await waitFor(() => fake.hits > 0, 20_000)).toBe(true);
+      const hitAt = Date.now();
+      // The second run spends only once the slow call has outlived its first lease (1 s).
+      const barrier = join(dir, "barrier");
+      mkdirSync(barrier);
+      const second = hammer("second", [], { HAMMER_BARRIER: barrier, HAMMER_MAX: "1" });
+      expect(await waitFor(() => readdirSync(barrier).length === 1, 20_000)).toBe(true);
+      await new Promise((r) => setTimeout(r, Math.max(0, hitAt + 1600 - Date.now())));
+      writeFileSync(join(barrier, "go"), "");
+      const b = await second;
+      const a = await slow;
+      const slowLedger = readLedger(join(dir, "ledger-slow.jsonl"));
+      const [settled] = decisions(slowLedger);
+      const [refused] = decisions(b.ledger);
+      // The second run asked after the lease had passed and before the slow call was settled…
+      expect(Date.parse(refused?.ts ?? "")).toBeGreaterThanOrEqual(hitAt + 1000);
+      expect(Date.parse(refused?.ts ?? "")).toBeLessThan(Date.parse(settled?.ts ?? ""));
+      // …and was refused: the renewed reservation still held the slow call's worst case.
+      expect(b.answers).toHaveLength(1);
+      expect(b.answers[0]).toMatchObject({ action: "block", dimension: "budget" });
+      expect(b.answers[0]?.reason).toMatch(/^Total spend \$0\.02\d\d would exceed budget \$0\.0150$/);
+      expect([a.code, b.code]).toEqual([0, 0]);
+      expect(settled).toMatchObject({ action: "allow", cost_nanos: 0.0101 * NANOS });
+      // The store holds the slow call's spend once, never more than the budget, and no reservation.
+      const store = open();
+      const t = await store.read([TOTAL_KEY], Date.now());
+      await store.close();
+      expect(t.get(TOTAL_KEY)).toEqual({ spent: 0.0101 * NANOS, reserved: 0 });
+    } finally {
+      await fake.close();
+    }
+  });
+
   it_("an unreachable or unusable store fails closed: calls refused with the reason, recorded, no stack trace", async () => {
     let options: string[];
     let where: RegExp;
