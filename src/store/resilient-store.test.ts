@@ -84,6 +84,27 @@ describe("store outages", () => {
     expect(lines.at(-1)).toBe("aegis: 1 settlement ($0.0035) could not be written to budget store redis://fleet:6379/0; they are recorded in this session's ledger");
   });
 
+  it("a store down past the lease: renewals are skipped, the lease lapses, the late settle is written exactly once", async () => {
+    const raw = switchable();
+    const lines: string[] = [];
+    const store = resilientStore(raw, (l) => lines.push(l));
+    const clock = manualClock();
+    const g = createGovernor({ sessionId: "s", limits: limits({ budget: 1, alertThreshold: 1 }), agents: [], pricing: REFERENCE_PRICES, clock: clock.now, store, reservationLeaseMs: 60_000 });
+    const a = await g.admit({ usage: TEN_K });
+    raw.down = true;
+    clock.advance(20_000);
+    await g.renewLeases(); // cannot renew: skipped (the outage is announced once)
+    clock.advance(60_000); // the lease lapsed meanwhile
+    expect(await g.settle(a.reservationId ?? "", TEN_K)).toMatchObject({ action: "warn", dimension: "store", cost: usdToNanos(0.125) });
+    raw.down = false;
+    const once = { spent: usdToNanos(0.125), reserved: 0 };
+    expect((await store.read([TOTAL_KEY], clock.now())).get(TOTAL_KEY)).toEqual(once);
+    await g.renewLeases();
+    expect((await store.read([TOTAL_KEY], clock.now() + 120_000)).get(TOTAL_KEY)).toEqual(once);
+    expect(store.pending()).toEqual({ count: 0, amount: 0 });
+    expect(lines).toEqual([`aegis: ${DOWN}`, "aegis: wrote 1 delayed settlement ($0.1250) to budget store redis://fleet:6379/0", "aegis: budget store redis://fleet:6379/0 answers again"]);
+  });
+
   it("anything but StoreUnavailableError is a bug and propagates", async () => {
     const bug = (): Promise<never> => Promise.reject(new TypeError("bug"));
     const broken: SharedBudgetStore = { ...createMemoryStore(), reserve: bug, charge: bug };
