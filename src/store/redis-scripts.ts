@@ -7,8 +7,12 @@
 //   2 reserved hash  budget key → nanos held by open reservations
 //   3 leases   zset  reservation id → lease expiry (ms); expired ones are purged by every script
 //   4 resv     hash  reservation id → {"a": "<nanos>", "k": [budget keys]}
+//   5 settled  zset  settled reservation id → when (ms): a repeated settle is a no-op; forgotten
+//                    SETTLED_ID_RETENTION_MS later by every script that purges
 // Amounts travel as decimal strings: Lua turns numbers into strings with 14 significant digits,
 // which would round large nano amounts. Lua's doubles are exact below 2^53 nanos (~$9 million).
+
+import { SETTLED_ID_RETENTION_MS } from "../core/policy/store.js";
 
 const PRELUDE = `
 local function drop(id)
@@ -23,6 +27,7 @@ local function drop(id)
 end
 local function purge(now)
   for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now)) do drop(id) end
+  redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', string.format('%.0f', tonumber(now) - ${SETTLED_ID_RETENTION_MS}))
 end
 local function used(k)
   return tonumber(redis.call('HGET', KEYS[1], k) or '0') + tonumber(redis.call('HGET', KEYS[2], k) or '0')
@@ -51,11 +56,20 @@ end
 return out
 `;
 
-/** ARGV: id, amount, then the keys to add the amount to. Returns the spend of each key after. */
+/**
+ * ARGV: id, amount, now, then the keys to add the amount to. Returns {repeat, spend of each key
+ * after}: repeat is 1 when the id was settled already — nothing is written then (the first settle
+ * ran, only its reply was lost) and the spends are as they stand.
+ */
 export const SETTLE_LUA = `${PRELUDE}
+local out = {0}
+if redis.call('ZADD', KEYS[5], 'NX', ARGV[3], ARGV[1]) == 0 then
+  out[1] = 1
+  for i = 4, #ARGV do out[#out + 1] = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0') end
+  return out
+end
 drop(ARGV[1])
-local out = {}
-for i = 3, #ARGV do out[#out + 1] = redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[2]) end
+for i = 4, #ARGV do out[#out + 1] = redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[2]) end
 return out
 `;
 

@@ -1,7 +1,8 @@
 // The fleet budget store: budgets shared by every `aegis run` on every machine through one Redis.
 // Check-and-reserve, settle, release and lease renewal are Lua scripts (EVALSHA via ioredis defineCommand), so
 // each is atomic on the server. Leases are expiry timestamps in a sorted set, purged by every
-// script. Commands fail fast while the server is unreachable (no offline queue, a command timeout)
+// script. Settle records its reservation id in the same script, so a settle whose reply was lost
+// (a timeout, a dropped connection) and that is sent again counts once. Commands fail fast while the server is unreachable (no offline queue, a command timeout)
 // and the failure becomes a StoreUnavailableError naming the server: the governor then fails
 // closed, or open under store.fail_open. ioredis reconnects in the background.
 
@@ -45,7 +46,7 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
   const shown = redactRedisUrl(url);
   const timeoutMs = options.timeoutMs ?? 2000;
   const prefix = options.prefix ?? "aegis:{budget}:";
-  const keys = [`${prefix}spent`, `${prefix}reserved`, `${prefix}leases`, `${prefix}resv`];
+  const keys = [`${prefix}spent`, `${prefix}reserved`, `${prefix}leases`, `${prefix}resv`, `${prefix}settled`];
   const redis = new Redis(url, {
     lazyConnect: true,
     enableOfflineQueue: false,
@@ -125,10 +126,12 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
 
     settle: (req: SettleRequest): Promise<SettledLine[]> =>
       run(async () => {
-        const after = await redis.aegisSettle(...keys, req.id, String(req.amount), ...req.keys);
+        const [repeated, ...after] = await redis.aegisSettle(...keys, req.id, String(req.amount), String(req.now), ...req.keys);
+        // A repeat (the id was settled already) moved nothing: before = after (SharedBudgetStore.settle).
+        const moved = repeated === 1 ? 0 : req.amount;
         return req.keys.map((key, i) => {
-          const spentAfter = after[i] ?? req.amount;
-          return { key, spentBefore: spentAfter - req.amount, spentAfter };
+          const spentAfter = after[i] ?? moved;
+          return { key, spentBefore: spentAfter - moved, spentAfter };
         });
       }),
 

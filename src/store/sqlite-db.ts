@@ -4,7 +4,7 @@
 
 import type Database from "better-sqlite3";
 import { roleOf, TOTAL_KEY } from "../core/policy/keys.js";
-import type { KeyTotals } from "../core/policy/store.js";
+import { SETTLED_ID_RETENTION_MS, type KeyTotals } from "../core/policy/store.js";
 import type { Nanos } from "../core/money.js";
 import { SPEND_TABLES, type SpendTable } from "./sqlite-schema.js";
 
@@ -28,6 +28,8 @@ export class BudgetDb {
   private readonly insertReservation: Database.Statement<[string, number, string, number, number]>;
   private readonly deleteReservation: Database.Statement<[string]>;
   private readonly extendLease: Database.Statement<[number, string]>;
+  private readonly insertSettled: Database.Statement<[string, number]>;
+  private readonly forgetSettled: Database.Statement<[number]>;
 
   constructor(readonly db: Database.Database) {
     for (const table of Object.values(SPEND_TABLES)) {
@@ -50,6 +52,8 @@ export class BudgetDb {
     );
     this.deleteReservation = db.prepare("DELETE FROM reservations WHERE id = ?");
     this.extendLease = db.prepare("UPDATE reservations SET expires_ms = MAX(expires_ms, ?) WHERE id = ?");
+    this.insertSettled = db.prepare("INSERT OR IGNORE INTO settled_ids (id, settled_ms) VALUES (?, ?)");
+    this.forgetSettled = db.prepare("DELETE FROM settled_ids WHERE settled_ms <= ?");
   }
 
   /** Committed spend and open reservations of a key (zero when absent). */
@@ -80,14 +84,20 @@ export class BudgetDb {
     for (const key of parseKeys(r.keys_json)) this.addReserved(key, -r.amount_nanos, now);
   }
 
+  /** Records `id` as settled at `now`; false when it already was (the settle must not count again). */
+  markSettled(id: string, now: number): boolean {
+    return this.insertSettled.run(id, now).changes === 1;
+  }
+
   /** Moves a reservation's lease expiry to `expires` unless it is later already (absent ids: nothing). */
   renew(id: string, expires: number): void {
     this.extendLease.run(expires, id);
   }
 
-  /** Drops every reservation whose lease has lapsed at `now`. */
+  /** Drops every reservation whose lease has lapsed at `now`, and forgets settled ids past retention. */
   purge(now: number): void {
     for (const r of this.expired.all(now)) this.drop(r.id, now);
+    this.forgetSettled.run(now - SETTLED_ID_RETENTION_MS);
   }
 
   private stmts(key: string): Statements {

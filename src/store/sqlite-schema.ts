@@ -1,10 +1,14 @@
 // The SQLite budget database's tables. Money is integer nano-USD (SQLite INTEGER, exact up to
 // 2^53 nanos ≈ $9 million). One table per kind of budget key (see roleOf in core/policy/keys.ts):
 // the total, each day (the configured zone's calendar day), each agent, each model; plus the open
-// reservations with their lease expiry. `reserved_nanos` is the sum of the open reservations on a
-// row, kept in step with `reservations` inside the same transactions.
+// reservations with their lease expiry; and the reservation ids already settled, so a settle sent
+// twice is counted once. `reserved_nanos` is the sum of the open reservations on a row, kept in step
+// with `reservations` inside the same transactions.
 
-/** Version of the schema below; a newer database is refused rather than misread. */
+/**
+ * Version of the schema below; a newer database is refused rather than misread. Tables only ever
+ * added (settled_ids) keep the version: an older aegis still reads and writes the file correctly.
+ */
 export const SCHEMA_VERSION = 1;
 
 /** The spend tables, by the kind of key they hold ("other": any key the governor may add later). */
@@ -43,4 +47,9 @@ export const SCHEMA_SQL = [
   expires_ms INTEGER NOT NULL                  -- lease: a crashed run's reservation lapses here
 ) STRICT;`,
   `CREATE INDEX IF NOT EXISTS reservations_expiry ON reservations (expires_ms);`,
+  `CREATE TABLE IF NOT EXISTS settled_ids (
+  id TEXT PRIMARY KEY,                         -- a settled reservation id: a repeated settle is a no-op
+  settled_ms INTEGER NOT NULL                  -- forgotten SETTLED_ID_RETENTION_MS after this
+) STRICT;`,
+  `CREATE INDEX IF NOT EXISTS settled_ids_age ON settled_ids (settled_ms);`,
 ].join("\n");

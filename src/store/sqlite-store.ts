@@ -183,8 +183,16 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
         return { ok: true, lines, settled: spend(d, req.keys, req.amount, req.now, spentOf) };
       }),
 
+    // Once per id, in the same transaction as the spend (see SharedBudgetStore.settle): a repeat
+    // reports each key's spend unchanged.
     settle: (req: SettleRequest): Promise<SettledLine[]> =>
       enqueue(undefined, (d) => {
+        if (!d.markSettled(req.id, req.now)) {
+          return req.keys.map((key) => {
+            const { spent } = d.totals(key);
+            return { key, spentBefore: spent, spentAfter: spent };
+          });
+        }
         d.drop(req.id, req.now);
         return spend(d, req.keys, req.amount, req.now);
       }),

@@ -19,7 +19,7 @@ export { defaultAgentOf, FALLBACK_AGENT } from "./agent-tree.js";
 export { utcDayKey, zonedDayKey, type DayKey } from "./day-key.js";
 export { agentKey, dailyKey, modelKey, roleOf, TOTAL_KEY, type BudgetRole } from "./keys.js";
 export { dayEndsAt, dayWindowLabel } from "./day-window.js";
-export { StoreUnavailableError } from "./store.js";
+export { SETTLED_ID_RETENTION_MS, StoreUnavailableError } from "./store.js";
 
 /** How long an unsettled reservation holds budget before a shared store may reclaim it. */
 export const DEFAULT_LEASE_MS = 15 * 60_000;

@@ -4,6 +4,7 @@
 // shared store.
 
 import type { Nanos } from "../money.js";
+import { SETTLED_ID_RETENTION_MS } from "./store.js";
 import type {
   ChargeRequest,
   ChargeResult,
@@ -27,6 +28,8 @@ export function createMemoryStore(): SharedBudgetStore {
   const spent = new Map<string, Nanos>();
   const reserved = new Map<string, Nanos>();
   const open = new Map<string, Reservation>();
+  // Settled ids → when (caller's clock): a repeated settle of one of them is a no-op.
+  const settledIds = new Map<string, number>();
 
   const add = (map: Map<string, Nanos>, key: string, delta: Nanos): void => {
     const next = (map.get(key) ?? 0) + delta;
@@ -42,8 +45,14 @@ export function createMemoryStore(): SharedBudgetStore {
   };
 
   // Lapsed leases free their budget: the process holding them is gone or stuck.
+  // Settled ids are forgotten after the retention; the map is in settle order, so the scan stops
+  // at the first one still kept.
   const expire = (now: number): void => {
     for (const [id, r] of open) if (r.expiresAt <= now) drop(id);
+    for (const [id, at] of settledIds) {
+      if (at + SETTLED_ID_RETENTION_MS > now) break;
+      settledIds.delete(id);
+    }
   };
 
   const uses = (lines: ReserveRequest["lines"]): LineUse[] =>
@@ -86,7 +95,12 @@ export function createMemoryStore(): SharedBudgetStore {
     },
 
     settle(req: SettleRequest): Promise<SettledLine[]> {
+      if (settledIds.has(req.id)) {
+        // Already counted: report the spend as it is, unchanged (see SharedBudgetStore.settle).
+        return Promise.resolve(req.keys.map((key) => ({ key, spentBefore: spent.get(key) ?? 0, spentAfter: spent.get(key) ?? 0 })));
+      }
       drop(req.id);
+      settledIds.set(req.id, req.now);
       return Promise.resolve(spend(req.keys, req.amount));
     },
 

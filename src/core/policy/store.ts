@@ -46,8 +46,17 @@ export interface ReserveResult {
   lines: LineUse[];
 }
 
+/**
+ * How long a store remembers that a reservation id was settled (24 h of the callers' clock), so a
+ * settle sent again — its first reply was lost to a timeout or a dropped connection, and the
+ * resilient store replays it — is recognised and not counted twice. Far beyond any retry: a run
+ * replays its kept settlements as soon as the store answers again.
+ */
+export const SETTLED_ID_RETENTION_MS = 24 * 60 * 60 * 1000;
+
 /** Turns a reservation into spend. `keys` are repeated so an expired lease still commits. */
 export interface SettleRequest {
+  /** Settles are idempotent per id (see SharedBudgetStore.settle). */
   id: string;
   keys: readonly string[];
   /** The real cost: committed whatever the limits say (the money is already spent). */
@@ -106,7 +115,15 @@ export interface SharedBudgetStore {
   read(keys: readonly string[], now: number): Promise<Map<string, KeyTotals>>;
   /** Atomically checks every line and reserves the amount on all of them, or on none. */
   reserve(request: ReserveRequest): Promise<ReserveResult>;
-  /** Drops the reservation (if still open) and adds `amount` to every key's spend, atomically. */
+  /**
+   * Drops the reservation (if still open) and adds `amount` to every key's spend, atomically —
+   * once per id: whether its lease is open, lapsed or purged, the first settle of an id spends and
+   * records the id (kept SETTLED_ID_RETENTION_MS after `now`); a later settle of the same id
+   * changes nothing. A repeat answers every key with spentBefore = spentAfter = the key's spend
+   * now: it moved nothing, so it crosses no alert threshold — the crossing belongs to the first
+   * settle's answer, and an alert is never raised twice. (When that answer was lost, as for the
+   * replays of a resilient store, its alert is lost with it; the call itself is in the ledger.)
+   */
   settle(request: SettleRequest): Promise<SettledLine[]>;
   /**
    * Optional: reserve and settle at once, atomically (answers exactly as reserve followed at once
