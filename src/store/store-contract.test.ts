@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMemoryStore, type SharedBudgetStore } from "../core/policy/index.js";
+import { createMemoryStore, SETTLED_ID_RETENTION_MS, type SharedBudgetStore } from "../core/policy/index.js";
 import { createSqliteStore } from "./sqlite-store.js";
 import { createRedisStore } from "./redis-store.js";
 import { redisUnavailableReason, startRedis, type TestRedis } from "../../test/helpers/redis-server.js";
@@ -255,6 +255,72 @@ describe.each(KINDS)("budget store contract: $name", (kind) => {
     await s.renew(["slept", "purged"], T + 2 * LEASE, LEASE);
     const after = { spent: 100, reserved: 0 };
     expect(Object.fromEntries(await s.read(["total", "daily:d"], T + 3 * LEASE))).toEqual({ total: after, "daily:d": after });
+  });
+
+  it_("settling the same id twice counts once; the repeat reports the spend unchanged (no second alert crossing)", async () => {
+    const s = fresh();
+    const lines = [{ key: "daily:d", limit: 100 }, { key: "total", limit: 100 }];
+    await reserve(s, "a", 50, lines);
+    expect(await s.settle({ id: "a", keys: ["daily:d", "total"], amount: 40, now: T })).toEqual([
+      { key: "daily:d", spentBefore: 0, spentAfter: 40 },
+      { key: "total", spentBefore: 0, spentAfter: 40 },
+    ]);
+    await s.settle({ id: "b", keys: ["total"], amount: 5, now: T });
+    // The repeat moved nothing: before = after = the spend as it stands now (b's 5 included).
+    expect(await s.settle({ id: "a", keys: ["daily:d", "total"], amount: 40, now: T + 1 })).toEqual([
+      { key: "daily:d", spentBefore: 40, spentAfter: 40 },
+      { key: "total", spentBefore: 45, spentAfter: 45 },
+    ]);
+    expect(Object.fromEntries(await s.read(["daily:d", "total"], T + 1))).toEqual({ "daily:d": { spent: 40, reserved: 0 }, total: { spent: 45, reserved: 0 } });
+  });
+
+  it_("a settle whose reply was lost and is sent again counts once, awaited apart or in the same turn", async () => {
+    const s = fresh();
+    const lines = [{ key: "total" }, { key: "daily:d" }];
+    await reserve(s, "lost", 100, lines);
+    await reserve(s, "twice", 100, lines);
+    // "lost": the store ran it, the caller never saw the answer; the resilient store sends it again.
+    void (await s.settle({ id: "lost", keys: ["total", "daily:d", "model:m"], amount: 30, now: T }));
+    await s.settle({ id: "lost", keys: ["total", "daily:d", "model:m"], amount: 30, now: T + 5 });
+    // "twice": both in one turn (one group-committed transaction for SQLite, pipelined for Redis).
+    await Promise.all([1, 2].map(() => s.settle({ id: "twice", keys: ["total", "daily:d"], amount: 20, now: T })));
+    expect(Object.fromEntries(await s.read(["total", "daily:d", "model:m"], T + 5))).toEqual({
+      total: { spent: 50, reserved: 0 },
+      "daily:d": { spent: 50, reserved: 0 },
+      "model:m": { spent: 30, reserved: 0 },
+    });
+  });
+
+  it_("a settle replayed after its lease lapsed and was purged counts once", async () => {
+    const s = fresh();
+    const lines = [{ key: "total", limit: 100 }];
+    await reserve(s, "late", 100, lines);
+    await reserve(s, "later", 100, lines, T + 2 * LEASE);
+    // "late" lapsed, was purged by the reserve above, then settled — and that settle is replayed.
+    await s.settle({ id: "late", keys: ["total"], amount: 60, now: T + 2 * LEASE });
+    await s.release("later");
+    expect((await s.read(["total"], T + 3 * LEASE)).get("total")).toEqual({ spent: 60, reserved: 0 });
+    await s.settle({ id: "late", keys: ["total"], amount: 60, now: T + 3 * LEASE });
+    // "again": settled while its lease was open, replayed after it would have lapsed and been purged.
+    await reserve(s, "again", 10, lines, T + 3 * LEASE);
+    await s.settle({ id: "again", keys: ["total"], amount: 10, now: T + 3 * LEASE });
+    await s.renew(["again"], T + 5 * LEASE, LEASE);
+    expect((await s.read(["total"], T + 5 * LEASE)).get("total")).toEqual({ spent: 70, reserved: 0 });
+    await s.settle({ id: "again", keys: ["total"], amount: 10, now: T + 5 * LEASE });
+    await s.release("again");
+    expect((await reserve(s, "fits", 30, lines, T + 5 * LEASE)).ok).toBe(true);
+    expect((await s.read(["total"], T + 5 * LEASE)).get("total")).toEqual({ spent: 70, reserved: 30 });
+  });
+
+  it_("settled ids are remembered for SETTLED_ID_RETENTION_MS, then forgotten by the purge (the store does not grow)", async () => {
+    const s = fresh();
+    await s.settle({ id: "old", keys: ["total"], amount: 1, now: T });
+    await s.read(["total"], T + SETTLED_ID_RETENTION_MS - 1); // purges: still remembered
+    await s.settle({ id: "old", keys: ["total"], amount: 1, now: T + SETTLED_ID_RETENTION_MS - 1 });
+    expect((await s.read(["total"], T + SETTLED_ID_RETENTION_MS)).get("total")).toEqual({ spent: 1, reserved: 0 });
+    // Past the retention the id is gone: the same id would now be a new settle (ids never repeat).
+    await s.settle({ id: "old", keys: ["total"], amount: 1, now: T + SETTLED_ID_RETENTION_MS });
+    expect((await s.read(["total"], T + SETTLED_ID_RETENTION_MS)).get("total")).toEqual({ spent: 2, reserved: 0 });
   });
 
   it_("amounts are exact integers up to 2^53 nanos", async () => {
