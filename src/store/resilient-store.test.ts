@@ -1,20 +1,31 @@
 // The governor over a store that goes down and comes back: fail closed by default, fail open on
 // request, and no settlement lost while the run lives.
+import { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
 import { createGovernor, createMemoryStore, StoreUnavailableError, TOTAL_KEY, type ChargeRequest, type SharedBudgetStore } from "../core/policy/index.js";
 import { limits, manualClock, REFERENCE_PRICES, usage } from "../core/policy/testing.js";
 import { usdToNanos } from "../core/money.js";
 import { resilientStore } from "./resilient-store.js";
 import type { PersistentStore } from "./types.js";
+import { createRedisStore } from "./redis-store.js";
+import { redisUnavailableReason, startRedis } from "../../test/helpers/redis-server.js";
 
-// A memory store behind a switch: while `down`, every call rejects as an unreachable server would.
-function switchable(): PersistentStore & { down: boolean } {
+const itRedis = redisUnavailableReason() === undefined ? it : it.skip;
+const TIMED_OUT = "Budget store redis://fleet:6379/0 is unreachable (Command timed out)";
+
+// A memory store behind a switch: while `down`, every call rejects as an unreachable server would;
+// while `loseReplies`, every call runs in the store and then rejects as a timed-out command would.
+function switchable(): PersistentStore & { down: boolean; loseReplies: boolean } {
   const inner = createMemoryStore();
   const s = {
     url: "redis://fleet:6379/0",
     down: false,
-    gate<T>(op: () => Promise<T>): Promise<T> {
-      return s.down ? Promise.reject(new StoreUnavailableError("Budget store redis://fleet:6379/0 is unreachable (connect ECONNREFUSED)")) : op();
+    loseReplies: false,
+    async gate<T>(op: () => Promise<T>): Promise<T> {
+      if (s.down) throw new StoreUnavailableError("Budget store redis://fleet:6379/0 is unreachable (connect ECONNREFUSED)");
+      const answer = await op();
+      if (s.loseReplies) throw new StoreUnavailableError(TIMED_OUT);
+      return answer;
     },
     ping: () => s.gate(() => Promise.resolve()),
     read: (keys: readonly string[], now: number) => s.gate(() => inner.read(keys, now)),
@@ -103,6 +114,52 @@ describe("store outages", () => {
     expect((await store.read([TOTAL_KEY], clock.now() + 120_000)).get(TOTAL_KEY)).toEqual(once);
     expect(store.pending()).toEqual({ count: 0, amount: 0 });
     expect(lines).toEqual([`aegis: ${DOWN}`, "aegis: wrote 1 delayed settlement ($0.1250) to budget store redis://fleet:6379/0", "aegis: budget store redis://fleet:6379/0 answers again"]);
+  });
+
+  it("a settle that reached the store but whose reply was lost is replayed and counted once", async () => {
+    const { raw, store, lines, g, clock } = setup(false);
+    const a = await g.admit({ usage: TEN_K, fingerprint: "a" });
+    raw.loseReplies = true;
+    expect(await g.settle(a.reservationId ?? "", TEN_K)).toMatchObject({ action: "warn", dimension: "store", cost: usdToNanos(0.125) });
+    raw.loseReplies = false;
+    expect(store.pending()).toEqual({ count: 1, amount: usdToNanos(0.125) });
+    // The next call replays the kept settle first: the store has it already, so it adds nothing.
+    const once = { spent: usdToNanos(0.125), reserved: 0 };
+    expect((await store.read([TOTAL_KEY], clock.now())).get(TOTAL_KEY)).toEqual(once);
+    expect(store.pending()).toEqual({ count: 0, amount: 0 });
+    expect((await g.record({ usage: TEN_K, fingerprint: "b" })).action).not.toBe("block");
+    expect((await store.read([TOTAL_KEY], clock.now())).get(TOTAL_KEY)).toEqual({ spent: usdToNanos(0.25), reserved: 0 });
+    expect(lines).toEqual([`aegis: ${TIMED_OUT}`, "aegis: wrote 1 delayed settlement ($0.1250) to budget store redis://fleet:6379/0", "aegis: budget store redis://fleet:6379/0 answers again"]);
+  });
+
+  itRedis("over a real Redis: a settle that ran on the server after its command timed out is replayed and counted once", async () => {
+    const server = await startRedis();
+    const admin = new Redis(server.url, { lazyConnect: true });
+    const notes: string[] = [];
+    const store = resilientStore(createRedisStore(server.url, { timeoutMs: 200 }), (l) => notes.push(l));
+    try {
+      await admin.connect();
+      const now = 1_000_000;
+      await store.reserve({ id: "a", lines: [{ key: TOTAL_KEY, limit: usdToNanos(10) }], amount: usdToNanos(1), enforce: true, now, leaseMs: 60_000 });
+      // Loads the settle script, so the paused call below is one EVALSHA that runs once unpaused.
+      await store.settle({ id: "warm", keys: ["warm"], amount: 1, now });
+      // The server holds every command for 1 s: the settle times out on the client (200 ms)
+      // and then runs on the server — its reply is lost.
+      await admin.call("CLIENT", "PAUSE", "1000", "ALL");
+      const lost = await store.settle({ id: "a", keys: [TOTAL_KEY], amount: usdToNanos(0.7), now }).then(() => undefined, (error: unknown) => error);
+      expect(lost).toBeInstanceOf(StoreUnavailableError);
+      expect(store.pending()).toEqual({ count: 1, amount: usdToNanos(0.7) });
+      await expect.poll(() => admin.hget("aegis:{budget}:spent", TOTAL_KEY), { timeout: 5000, interval: 50 }).toBe(String(usdToNanos(0.7)));
+      // The store answers again: the kept settle is replayed first, and is not counted twice.
+      expect((await store.read([TOTAL_KEY], now)).get(TOTAL_KEY)).toEqual({ spent: usdToNanos(0.7), reserved: 0 });
+      expect(store.pending()).toEqual({ count: 0, amount: 0 });
+      expect(notes[0]).toMatch(/is unreachable \(Command timed out\)$/);
+      expect(notes.slice(1)).toEqual([`aegis: wrote 1 delayed settlement ($0.7000) to budget store ${server.url}`, `aegis: budget store ${server.url} answers again`]);
+    } finally {
+      await store.close();
+      admin.disconnect();
+      await server.stop();
+    }
   });
 
   it("anything but StoreUnavailableError is a bug and propagates", async () => {
