@@ -1,3 +1,6 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import type { Usage } from "../core/usage.js";
 import { createProxyCallBook } from "./proxy-calls.js";
@@ -68,5 +71,26 @@ describe("the proxy's call book", () => {
     const claimed = book.claim(usage(), "fp");
     book.ended("r1");
     expect(await claimed).toBeUndefined();
+  });
+
+  it("keeps nothing of the proxied request alive: no promise or closure made in its async context", async () => {
+    // The server runs each request in an AsyncLocalStorage holding its response; a promise made
+    // then carries that store, so an entry holding one kept the request (and its body) for a minute.
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const requestContext = new AsyncLocalStorage<object>();
+    const book = createProxyCallBook({ clock: () => 0, sameModel });
+    let request: object | undefined = { body: new Uint8Array(1024) };
+    const alive = new WeakRef(request);
+    requestContext.run(request, () => {
+      book.admitted("r1", ["fp"]);
+      book.settling("r1", usage());
+      book.settled("r1", { callId: "s-1", agentId: "main", cost: 1 });
+    });
+    request = undefined;
+    await new Promise((resolve) => setImmediate(resolve)); // WeakRef targets are kept until the job ends
+    gc();
+    expect(alive.deref()).toBeUndefined();
+    expect(await book.claim(usage(), "fp")).toMatchObject({ callId: "s-1" }); // the call itself is still known
   });
 });
