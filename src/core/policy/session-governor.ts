@@ -11,14 +11,16 @@ import { costOf, describeUnknownModel } from "../pricing/cost.js";
 import { buildReport } from "../report/build-report.js";
 import type { SessionReport } from "../report/types.js";
 import type { Admission, Clock, Governor } from "./governor.js";
-import { FATAL_DIMENSIONS, type AgentSpec, type CallRequest, type Decision, type Limits } from "./types.js";
+import { type AgentSpec, type CallRequest, type Decision, type Limits } from "./types.js";
 import type { BudgetLine, KeyTotals, ReserveResult, SettledLine, SharedBudgetStore } from "./store.js";
 import type { AgentTree } from "./agent-tree.js";
 import type { DayKey } from "./day-key.js";
 import { firstViolation, localViolations, storeViolations, type Violation } from "./evaluate.js";
 import { settledViolations } from "./overrun.js";
 import { sessionAlert, storeAlerts } from "./alerts.js";
-import { agentKey, dailyKey, modelKey, roleOf, TOTAL_KEY } from "./keys.js";
+import { dailyKey, roleOf, TOTAL_KEY } from "./keys.js";
+import { budgetLinesFor, settleKeysFor } from "./budget-lines.js";
+import { unknownModelDecision, verdictFor } from "./verdict.js";
 import { LoopDetector, loopKey } from "./loop-detector.js";
 import { RateWindow } from "./rate-window.js";
 import { loopReason } from "./reasons.js";
@@ -307,57 +309,24 @@ export class SessionGovernor implements Governor {
     return found;
   }
 
-  // The shared budgets a call is charged to: the day, the total, and every budgeted agent on its path.
   private linesFor(agentId: string, now: number): BudgetLine[] {
-    const { limits } = this.d;
-    const lines: BudgetLine[] = [
-      { key: dailyKey(this.d.dayKey(now)), ...(limits.daily !== undefined ? { limit: limits.daily } : {}) },
-      { key: TOTAL_KEY, ...(limits.budget !== undefined ? { limit: limits.budget } : {}) },
-    ];
-    for (const a of this.d.tree.pathOf(agentId)) {
-      if (a.budget !== undefined) lines.push({ key: agentKey(a.id), limit: a.budget });
-    }
-    return lines;
+    return budgetLinesFor(this.d.limits, this.d.tree, this.d.dayKey(now), agentId);
   }
 
-  // Keys a settle adds the spend to: the reserved lines, every agent on the path (budgeted or not:
-  // per-agent totals for reports, and history if a budget is added later) and the model.
   private settleKeys(r: Pick<OpenReservation, "lines" | "agentId">, model: string): string[] {
-    const keys = new Set(r.lines.map((l) => l.key));
-    for (const a of this.d.tree.pathOf(r.agentId)) keys.add(agentKey(a.id));
-    keys.add(modelKey(model));
-    return [...keys];
+    return settleKeysFor(r.lines, this.d.tree, r.agentId, model);
   }
 
   private storeDown(p: Prepared, cause: string): Decision {
     return storeDownDecision(this.d.failOpen, cause, p.cost, this.sessionSpent);
   }
 
-  // The decision for a call that was not (or not yet) recorded, given what it violates.
   private verdict(p: Prepared, v: Violation | undefined): Decision {
-    const projected = this.sessionSpent + p.cost;
-    const base = { cost: p.cost, alerts: [] };
-    if (v === undefined) return { action: "allow", reason: "", dimension: "", cumulative: projected, fatal: false, ...base };
-    const mode = this.d.limits.onExceed;
-    if (mode === "block") {
-      return { action: "block", reason: v.reason, dimension: v.dimension, cumulative: this.sessionSpent, fatal: FATAL_DIMENSIONS.has(v.dimension), ...base };
-    }
-    const d: Decision = { action: "warn", reason: v.reason, dimension: v.dimension, cumulative: projected, fatal: false, ...base };
-    if (mode === "log") d.log = true;
-    return d;
+    return verdictFor(this.d.limits, this.sessionSpent, p.cost, v);
   }
 
-  // Unknown models are refused whatever on_exceed says: they cannot be priced, so no limit can hold.
   private unknownModel(p: Prepared): Decision {
-    return {
-      action: "block",
-      reason: describeUnknownModel(p.usage.model),
-      dimension: "unknown_model",
-      cost: 0,
-      cumulative: this.sessionSpent,
-      fatal: false,
-      alerts: [],
-    };
+    return unknownModelDecision(p.usage.model, this.sessionSpent);
   }
 
   // A session, daily or total block stops the run only when that budget is really exhausted: the
