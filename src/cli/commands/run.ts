@@ -4,6 +4,7 @@
 import type { Output } from "../output.js";
 import { UsageError } from "../../errors.js";
 import { runSession } from "../../run/session.js";
+import { limitHeapGrowth } from "../../run/heap-growth.js";
 import { createProxy } from "../../proxy/index.js";
 
 // An option value commander gave us, if it is a string.
@@ -15,6 +16,7 @@ function str(value: unknown): string | undefined {
 export async function runCommand(command: string[], opts: Record<string, unknown>, out: Output): Promise<number> {
   const agent = str(opts.agent);
   if (agent !== undefined && agent.trim() === "") throw new UsageError(`--agent: expected an agent id, received an empty string`);
+  limitHeapGrowth();
   return runSession({
     command,
     configPath: str(opts.config),
