@@ -86,7 +86,7 @@ describe("toPricingOverrides", () => {
         checked: "2026-03-01",
         origin: "config",
       },
-      { id: "claude-custom", provider: "anthropic", input: 3, output: 15, source: "aegis.yaml", checked: "2026-03-01", origin: "config" },
+      { id: "claude-custom", provider: "anthropic", input: 3, output: 15, webSearchPer1k: 10, source: "aegis.yaml", checked: "2026-03-01", origin: "config" },
       { id: "local-llama", provider: "other", input: 0, output: 0, source: "aegis.yaml", checked: "2026-03-01", origin: "config" },
     ]);
   });

@@ -2,6 +2,7 @@
 import { usdToNanos } from "../core/money.js";
 import type { AgentSpec, Limits } from "../core/policy/types.js";
 import type { ModelPrice, Rates } from "../core/pricing/types.js";
+import { ANTHROPIC_WEB_SEARCH_PER_1K } from "../core/pricing/builtin-prices.js";
 import type { Provider } from "../core/usage.js";
 import type { AegisConfig } from "./schema.js";
 
@@ -52,6 +53,8 @@ export function toPricingOverrides(config: AegisConfig, checked = "config"): Mod
       checked,
       origin: "config",
     };
+    // Anthropic bills web searches per request whatever the token rates: a config entry keeps that price.
+    if (price.provider === "anthropic") price.webSearchPer1k = ANTHROPIC_WEB_SEARCH_PER_1K;
     if (entry.max_output_tokens !== undefined) price.maxOutputTokens = entry.max_output_tokens;
     if (entry.long_context !== undefined) {
       price.longContext = { aboveTokens: entry.long_context.above_tokens, ...rates(entry.long_context) };

@@ -3,6 +3,21 @@ import { advisorUsagesFromAnthropic, usageFromAnthropic, usageFromGemini } from 
 import { UsageShapeError } from "./usage.js";
 
 describe("usageFromAnthropic", () => {
+  it("counts server_tool_use.web_search_requests; absent, null or zero leaves the field out", () => {
+    const base = { input_tokens: 5, output_tokens: 6 };
+    expect(usageFromAnthropic("claude-sonnet-4", { ...base, server_tool_use: { web_search_requests: 3 } }).webSearchRequests).toBe(3);
+    expect(usageFromAnthropic("claude-sonnet-4", base)).not.toHaveProperty("webSearchRequests");
+    expect(usageFromAnthropic("claude-sonnet-4", { ...base, server_tool_use: null })).not.toHaveProperty("webSearchRequests");
+    expect(usageFromAnthropic("claude-sonnet-4", { ...base, server_tool_use: { web_search_requests: null } })).not.toHaveProperty("webSearchRequests");
+    expect(usageFromAnthropic("claude-sonnet-4", { ...base, server_tool_use: { web_search_requests: 0 } })).not.toHaveProperty("webSearchRequests");
+  });
+
+  it("refuses a malformed web_search_requests, naming the field", () => {
+    expect(() => usageFromAnthropic("m", { input_tokens: 1, output_tokens: 1, server_tool_use: { web_search_requests: -1 } })).toThrow(
+      expect.objectContaining({ field: "server_tool_use.web_search_requests" }),
+    );
+  });
+
   it("keeps input_tokens as fresh input and splits writes by TTL", () => {
     expect(
       usageFromAnthropic("claude-sonnet-4-5", {

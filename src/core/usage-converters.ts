@@ -22,6 +22,8 @@ export interface AnthropicUsageWire {
   cache_creation?: { ephemeral_5m_input_tokens?: number | null; ephemeral_1h_input_tokens?: number | null } | null;
   output_tokens_details?: { thinking_tokens?: number | null } | null;
   iterations?: AnthropicIterationWire[] | null;
+  /** Server-side tools the API ran; web searches bill per request (wire-formats.md §2.1). */
+  server_tool_use?: { web_search_requests?: number | null } | null;
 }
 
 /** Gemini `usageMetadata` as it arrives on the wire. */
@@ -50,7 +52,8 @@ const EXECUTOR_ITERATIONS = new Set(["message", "compaction"]);
  * comes from `cache_creation` (writes it does not account for, or all writes when it is null,
  * bill as 5-minute writes). When `iterations` is present the executor turns are summed for input
  * and output, because the top-level totals leave compaction out — except when a fallback served
- * the turn, where the top level already describes what was billed.
+ * the turn, where the top level already describes what was billed. Web searches
+ * (`server_tool_use.web_search_requests`) are counted, and billed per request by costOf.
  */
 export function usageFromAnthropic(model: string, u: AnthropicUsageWire): Usage {
   let input = count("input_tokens", u.input_tokens);
@@ -69,7 +72,8 @@ export function usageFromAnthropic(model: string, u: AnthropicUsageWire): Usage 
   const w1h = count("cache_creation.ephemeral_1h_input_tokens", u.cache_creation?.ephemeral_1h_input_tokens);
   const w5m = Math.max(count("cache_creation.ephemeral_5m_input_tokens", u.cache_creation?.ephemeral_5m_input_tokens), writes - w1h);
   const thinking = count("output_tokens_details.thinking_tokens", u.output_tokens_details?.thinking_tokens);
-  return {
+  const searches = count("server_tool_use.web_search_requests", u.server_tool_use?.web_search_requests);
+  const usage: Usage = {
     model,
     inputTokens: input,
     cacheReadTokens: count("cache_read_input_tokens", u.cache_read_input_tokens),
@@ -78,6 +82,9 @@ export function usageFromAnthropic(model: string, u: AnthropicUsageWire): Usage 
     outputTokens: output,
     reasoningTokens: Math.min(thinking, output),
   };
+  // Only the count: costOf prices it from the model's entry (every built-in Anthropic one has it).
+  if (searches > 0) usage.webSearchRequests = searches;
+  return usage;
 }
 
 /**

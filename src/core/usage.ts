@@ -22,6 +22,11 @@ export interface Usage {
   outputTokens: number;
   /** Reasoning/thinking tokens: informational, already inside outputTokens. */
   reasoningTokens: number;
+  /**
+   * Server-side web searches the provider ran for the call (Anthropic
+   * `usage.server_tool_use.web_search_requests`), billed per request, not per token; absent = 0.
+   */
+  webSearchRequests?: number;
 }
 
 /** Counts in the prompt-inclusive convention (OpenAI, Gemini, the metering API). */

@@ -15,6 +15,8 @@ export interface LedgerTokens {
   cache_write_1h: number;
   output: number;
   reasoning: number;
+  /** Server-side web searches (billed per request; already inside cost_nanos). Only when non-zero. */
+  web_search_requests?: number;
 }
 
 /** First line of a session: what ran, under which config and limits. */

@@ -56,7 +56,7 @@ interface Pending {
 
 // A usage's token counts as the ledger spells them.
 function ledgerTokens(usage: Usage): LedgerTokens {
-  return {
+  const tokens: LedgerTokens = {
     input: usage.inputTokens,
     cache_read: usage.cacheReadTokens,
     cache_write_5m: usage.cacheWrite5mTokens,
@@ -64,6 +64,9 @@ function ledgerTokens(usage: Usage): LedgerTokens {
     output: usage.outputTokens,
     reasoning: usage.reasoningTokens,
   };
+  const searches = usage.webSearchRequests ?? 0;
+  if (searches > 0) tokens.web_search_requests = searches;
+  return tokens;
 }
 
 /** Creates the meter of one session. */

@@ -18,6 +18,8 @@ export interface FakeUsage {
   /** All output tokens, reasoning included. */
   output: number;
   reasoning?: number;
+  /** Anthropic server-side web searches (`server_tool_use.web_search_requests`, cumulative in streams). */
+  webSearches?: number;
 }
 
 /** Behaviour of the fake, changeable between calls. */
@@ -250,10 +252,11 @@ function embeddings(s: FakeSettings, model: string, body: Record<string, unknown
 
 // ---- Anthropic ----
 
-function anthropicUsage(u: FakeUsage, output: number): Record<string, unknown> {
+function anthropicUsage(u: FakeUsage, output: number, searches = u.webSearches): Record<string, unknown> {
   const w5 = u.cacheWrite ?? 0;
   const w1 = u.cacheWrite1h ?? 0;
   return {
+    ...(searches !== undefined ? { server_tool_use: { web_search_requests: searches, web_fetch_requests: 0 } } : {}),
     input_tokens: u.input,
     cache_creation_input_tokens: w5 + w1,
     cache_read_input_tokens: u.cached ?? 0,
@@ -281,7 +284,7 @@ function anthropicStream(fake: FakeUpstream, res: ServerResponse, model: string)
   const ev = (type: string, data: Record<string, unknown>): string => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
   const parts = pieces(s.text, s.chunks);
   const frames = [
-    ev("message_start", { message: { id: "msg_fake", type: "message", role: "assistant", model, content: [], stop_reason: null, stop_sequence: null, usage: anthropicUsage(s.usage, 1) } }),
+    ev("message_start", { message: { id: "msg_fake", type: "message", role: "assistant", model, content: [], stop_reason: null, stop_sequence: null, usage: anthropicUsage(s.usage, 1, s.usage.webSearches === undefined ? undefined : 0) } }),
     ev("content_block_start", { index: 0, content_block: { type: "text", text: "" } }),
     ev("ping", {}),
   ];
@@ -289,7 +292,7 @@ function anthropicStream(fake: FakeUpstream, res: ServerResponse, model: string)
   frames.push(ev("content_block_stop", { index: 0 }));
   // Cumulative: a consumer that adds deltas instead of overwriting would over-count.
   frames.push(ev("message_delta", { delta: { stop_reason: null, stop_sequence: null }, usage: { output_tokens: Math.max(1, Math.floor(s.usage.output / 2)) } }));
-  frames.push(ev("message_delta", { delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: s.usage.output, input_tokens: null, cache_read_input_tokens: null } }));
+  frames.push(ev("message_delta", { delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: s.usage.output, input_tokens: null, cache_read_input_tokens: null, ...(s.usage.webSearches !== undefined ? { server_tool_use: { web_search_requests: s.usage.webSearches, web_fetch_requests: null } } : {}) } }));
   frames.push(ev("message_stop", {}));
   return stream(fake, res, "text/event-stream; charset=utf-8", frames, parts.length + 2);
 }

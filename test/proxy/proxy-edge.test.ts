@@ -152,3 +152,30 @@ describe("request targets", () => {
     expect(fake.requests).toHaveLength(0);
   });
 });
+
+describe("Anthropic server-side web search", () => {
+  // 1000 input × $3/M + 200 output × $15/M = $0.006, plus 2 searches × $0.01 = $0.026.
+  const EXPECTED = 6_000_000 + 20_000_000;
+  const messages = (stream: boolean) => JSON.stringify({ model: "claude-sonnet-4", max_tokens: 300, stream, messages: [{ role: "user", content: "search" }] });
+
+  it.each([false, true])("bills input + output + $0.01 per web_search_request (stream: %s)", async (stream) => {
+    fake.reset({ usage: { input: 1000, output: 200, webSearches: 2 } });
+    const s = await open();
+    const res = await fetch(`${s.server.proxyUrls.anthropic}/v1/messages`, { method: "POST", body: messages(stream), headers: { "content-type": "application/json", "x-api-key": KEY } });
+    expect(res.status).toBe(200);
+    await res.text();
+    await until(() => s.decisions().length > 0);
+    expect(s.decisions()[0]).toMatchObject({ action: "allow", tokens: { input: 1000, output: 200, web_search_requests: 2 }, cost_nanos: EXPECTED });
+    expect(s.decisions()[0]?.estimated).toBeUndefined();
+  });
+
+  it("leaves web_search_requests off the ledger line when there were none", async () => {
+    fake.reset({ usage: { input: 1000, output: 200 } });
+    const s = await open();
+    const res = await fetch(`${s.server.proxyUrls.anthropic}/v1/messages`, { method: "POST", body: messages(false), headers: { "content-type": "application/json", "x-api-key": KEY } });
+    await res.text();
+    await until(() => s.decisions().length > 0);
+    expect(s.decisions()[0]?.tokens).not.toHaveProperty("web_search_requests");
+    expect(s.decisions()[0]?.cost_nanos).toBe(6_000_000);
+  });
+});

@@ -57,35 +57,43 @@ const openai: ModelPrice[] = [
   { id: "text-embedding-ada-002", provider: "openai", input: 0.1, output: 0, source: "GPR openai.yml:1431-1462 (embeddings have no output)", checked: GPR, origin: builtin },
 ];
 
-// Anthropic: cache read 0.1x, 5-minute write 1.25x, 1-hour write 2x the input rate ([DOC-A]).
+/**
+ * Anthropic server-side web search, USD per 1,000 requests (wire-formats.md §2.1; GPR
+ * `web_searches_kcount: 10`). Every Anthropic entry carries it: a search the API reports is billed
+ * at this price, never at zero.
+ */
+export const ANTHROPIC_WEB_SEARCH_PER_1K = 10;
+
+// Anthropic: cache read 0.1x, 5-minute write 1.25x, 1-hour write 2x the input rate ([DOC-A]);
+// web search $10 per 1,000 requests.
 const anthropic: ModelPrice[] = [
-  { id: "claude-opus-4", provider: "anthropic", input: 15, cacheRead: 1.5, cacheWrite5m: 18.75, cacheWrite1h: 30, output: 75, maxOutputTokens: 32_000, aliases: ["claude-4-opus"], source: "GPR anthropic.yml:256", checked: GPR, origin: builtin },
-  { id: "claude-opus-4.1", provider: "anthropic", input: 15, cacheRead: 1.5, cacheWrite5m: 18.75, cacheWrite1h: 30, output: 75, maxOutputTokens: 32_000, aliases: ["claude-opus-4-1"], source: "GPR anthropic.yml:278; LL claude-opus-4-1 agrees", checked: GPR, origin: builtin },
-  { id: "claude-opus-4.5", provider: "anthropic", input: 5, cacheRead: 0.5, cacheWrite5m: 6.25, cacheWrite1h: 10, output: 25, maxOutputTokens: 64_000, aliases: ["claude-opus-4-5"], source: "GPR anthropic.yml:299; LL agrees", checked: GPR, origin: builtin },
-  { id: "claude-opus-4.6", provider: "anthropic", input: 5, cacheRead: 0.5, cacheWrite5m: 6.25, cacheWrite1h: 10, output: 25, maxOutputTokens: 128_000, aliases: ["claude-opus-4-6"], source: "GPR anthropic.yml:321 (>200k tier removed 2026-03-13)", checked: GPR, origin: builtin },
-  { id: "claude-opus-4.7", provider: "anthropic", input: 5, cacheRead: 0.5, cacheWrite5m: 6.25, cacheWrite1h: 10, output: 25, aliases: ["claude-opus-4-7"], source: "GPR anthropic.yml:374-440 (1M context, flat)", checked: GPR, origin: builtin },
-  { id: "claude-opus-4.8", provider: "anthropic", input: 5, cacheRead: 0.5, cacheWrite5m: 6.25, cacheWrite1h: 10, output: 25, aliases: ["claude-opus-4-8"], source: "GPR anthropic.yml:374-440 (1M context, flat)", checked: GPR, origin: builtin },
-  { id: "claude-opus-5", provider: "anthropic", input: 5, cacheRead: 0.5, cacheWrite5m: 6.25, cacheWrite1h: 10, output: 25, source: "GPR anthropic.yml:374-440 (1M context, flat)", checked: GPR, origin: builtin },
+  { id: "claude-opus-4", provider: "anthropic", webSearchPer1k: ANTHROPIC_WEB_SEARCH_PER_1K, input: 15, cacheRead: 1.5, cacheWrite5m: 18.75, cacheWrite1h: 30, output: 75, maxOutputTokens: 32_000, aliases: ["claude-4-opus"], source: "GPR anthropic.yml:256", checked: GPR, origin: builtin },
+  { id: "claude-opus-4.1", provider: "anthropic", webSearchPer1k: ANTHROPIC_WEB_SEARCH_PER_1K, input: 15, cacheRead: 1.5, cacheWrite5m: 18.75, cacheWrite1h: 30, output: 75, maxOutputTokens: 32_000, aliases: ["claude-opus-4-1"], source: "GPR anthropic.yml:278; LL claude-opus-4-1 agrees", checked: GPR, origin: builtin },
+  { id: "claude-opus-4.5", provider: "anthropic", webSearchPer1k: ANTHROPIC_WEB_SEARCH_PER_1K, input: 5, cacheRead: 0.5, cacheWrite5m: 6.25, cacheWrite1h: 10, output: 25, maxOutputTokens: 64_000, aliases: ["claude-opus-4-5"], source: "GPR anthropic.yml:299; LL agrees", checked: GPR, origin: builtin },
+  { id: "claude-opus-4.6", provider: "anthropic", webSearchPer1k: ANTHROPIC_WEB_SEARCH_PER_1K, input: 5, cacheRead: 0.5, cacheWrite5m: 6.25, cacheWrite1h: 10, output: 25, maxOutputTokens: 128_000, aliases: ["claude-opus-4-6"], source: "GPR anthropic.yml:321 (>200k tier removed 2026-03-13)", checked: GPR, origin: builtin },
+  { id: "claude-opus-4.7", provider: "anthropic", webSearchPer1k: ANTHROPIC_WEB_SEARCH_PER_1K, input: 5, cacheRead: 0.5, cacheWrite5m: 6.25, cacheWrite1h: 10, output: 25, aliases: ["claude-opus-4-7"], source: "GPR anthropic.yml:374-440 (1M context, flat)", checked: GPR, origin: builtin },
+  { id: "claude-opus-4.8", provider: "anthropic", webSearchPer1k: ANTHROPIC_WEB_SEARCH_PER_1K, input: 5, cacheRead: 0.5, cacheWrite5m: 6.25, cacheWrite1h: 10, output: 25, aliases: ["claude-opus-4-8"], source: "GPR anthropic.yml:374-440 (1M context, flat)", checked: GPR, origin: builtin },
+  { id: "claude-opus-5", provider: "anthropic", webSearchPer1k: ANTHROPIC_WEB_SEARCH_PER_1K, input: 5, cacheRead: 0.5, cacheWrite5m: 6.25, cacheWrite1h: 10, output: 25, source: "GPR anthropic.yml:374-440 (1M context, flat)", checked: GPR, origin: builtin },
   {
-    id: "claude-sonnet-4", provider: "anthropic", input: 3, cacheRead: 0.3, cacheWrite5m: 3.75, cacheWrite1h: 6, output: 15, maxOutputTokens: 64_000,
+    id: "claude-sonnet-4", provider: "anthropic", webSearchPer1k: ANTHROPIC_WEB_SEARCH_PER_1K, input: 3, cacheRead: 0.3, cacheWrite5m: 3.75, cacheWrite1h: 6, output: 15, maxOutputTokens: 64_000,
     longContext: { aboveTokens: 200_000, input: 6, cacheRead: 0.6, cacheWrite5m: 7.5, cacheWrite1h: 12, output: 22.5 },
     aliases: ["claude-4-sonnet"], source: "GPR anthropic.yml:444; >200k tier from LL claude-4-sonnet-20250514 and the pricing page (1h write 12 = 2x)", checked: GPR, origin: builtin,
   },
   {
-    id: "claude-sonnet-4.5", provider: "anthropic", input: 3, cacheRead: 0.3, cacheWrite5m: 3.75, cacheWrite1h: 6, output: 15, maxOutputTokens: 64_000,
+    id: "claude-sonnet-4.5", provider: "anthropic", webSearchPer1k: ANTHROPIC_WEB_SEARCH_PER_1K, input: 3, cacheRead: 0.3, cacheWrite5m: 3.75, cacheWrite1h: 6, output: 15, maxOutputTokens: 64_000,
     longContext: { aboveTokens: 200_000, input: 6, cacheRead: 0.6, cacheWrite5m: 7.5, cacheWrite1h: 12, output: 22.5 },
     aliases: ["claude-sonnet-4-5"], source: "GPR anthropic.yml:467; LL claude-sonnet-4-5-20250929 agrees", checked: GPR, origin: builtin,
   },
-  { id: "claude-sonnet-4.6", provider: "anthropic", input: 3, cacheRead: 0.3, cacheWrite5m: 3.75, cacheWrite1h: 6, output: 15, maxOutputTokens: 64_000, aliases: ["claude-sonnet-4-6"], source: "GPR anthropic.yml:507 (>200k tier removed 2026-03-13)", checked: GPR, origin: builtin },
-  { id: "claude-sonnet-5", provider: "anthropic", input: 2, cacheRead: 0.2, cacheWrite5m: 2.5, cacheWrite1h: 4, output: 10, source: "GPR anthropic.yml:558; GPR expects 3/0.30/3.75/6/15 from 2026-09-01 — re-check", checked: GPR, origin: builtin },
-  { id: "claude-haiku-4.5", provider: "anthropic", input: 1, cacheRead: 0.1, cacheWrite5m: 1.25, cacheWrite1h: 2, output: 5, maxOutputTokens: 64_000, aliases: ["claude-haiku-4-5"], source: "GPR anthropic.yml:216; LL agrees", checked: GPR, origin: builtin },
+  { id: "claude-sonnet-4.6", provider: "anthropic", webSearchPer1k: ANTHROPIC_WEB_SEARCH_PER_1K, input: 3, cacheRead: 0.3, cacheWrite5m: 3.75, cacheWrite1h: 6, output: 15, maxOutputTokens: 64_000, aliases: ["claude-sonnet-4-6"], source: "GPR anthropic.yml:507 (>200k tier removed 2026-03-13)", checked: GPR, origin: builtin },
+  { id: "claude-sonnet-5", provider: "anthropic", webSearchPer1k: ANTHROPIC_WEB_SEARCH_PER_1K, input: 2, cacheRead: 0.2, cacheWrite5m: 2.5, cacheWrite1h: 4, output: 10, source: "GPR anthropic.yml:558; GPR expects 3/0.30/3.75/6/15 from 2026-09-01 — re-check", checked: GPR, origin: builtin },
+  { id: "claude-haiku-4.5", provider: "anthropic", webSearchPer1k: ANTHROPIC_WEB_SEARCH_PER_1K, input: 1, cacheRead: 0.1, cacheWrite5m: 1.25, cacheWrite1h: 2, output: 5, maxOutputTokens: 64_000, aliases: ["claude-haiku-4-5"], source: "GPR anthropic.yml:216; LL agrees", checked: GPR, origin: builtin },
   {
-    id: "claude-haiku-3.5", provider: "anthropic", input: 0.8, cacheRead: 0.08, cacheWrite5m: 1, cacheWrite1h: 1.6, output: 4, maxOutputTokens: 8_192,
+    id: "claude-haiku-3.5", provider: "anthropic", webSearchPer1k: ANTHROPIC_WEB_SEARCH_PER_1K, input: 0.8, cacheRead: 0.08, cacheWrite5m: 1, cacheWrite1h: 1.6, output: 4, maxOutputTokens: 8_192,
     aliases: ["claude-3-5-haiku", "claude-3-5-haiku-20241022", "claude-3-5-haiku-latest", "claude-haiku-3-5"],
     source: "GPR anthropic.yml:77", checked: GPR, origin: builtin,
   },
   {
-    id: "claude-haiku-3", provider: "anthropic", input: 0.25, cacheRead: 0.03, cacheWrite5m: 0.3, cacheWrite1h: 0.5, output: 1.25, maxOutputTokens: 4_096,
+    id: "claude-haiku-3", provider: "anthropic", webSearchPer1k: ANTHROPIC_WEB_SEARCH_PER_1K, input: 0.25, cacheRead: 0.03, cacheWrite5m: 0.3, cacheWrite1h: 0.5, output: 1.25, maxOutputTokens: 4_096,
     aliases: ["claude-3-haiku", "claude-3-haiku-20240307"],
     source: "GPR anthropic.yml:142 (LL's 1h write of 6.00 is a known defect)", checked: GPR, origin: builtin,
   },

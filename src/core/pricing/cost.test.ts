@@ -163,3 +163,25 @@ describe("describeUnknownModel", () => {
     expect(describeUnknownModel("")).toContain('"my-model": {');
   });
 });
+
+describe("costOf: Anthropic server-side web search", () => {
+  it("adds exactly $0.01 per search on claude-sonnet-4 ($10 per 1,000, wire-formats.md §2.1)", () => {
+    const tokensOnly = costOf(usage("claude-sonnet-4", { inputTokens: 1000, outputTokens: 200 }), price("claude-sonnet-4"));
+    const withSearches = costOf(usage("claude-sonnet-4", { inputTokens: 1000, outputTokens: 200, webSearchRequests: 3 }), price("claude-sonnet-4"));
+    expect(withSearches - tokensOnly).toBe(30_000_000);
+    expect(withSearches).toBe(6_000_000 + 30_000_000);
+  });
+
+  it("every built-in Anthropic entry carries the web search price; others do not", () => {
+    for (const p of table.values()) expect(p.webSearchPer1k).toBe(p.provider === "anthropic" ? 10 : undefined);
+  });
+
+  it("reads the count from the wire and stays exact past the long-context cliff", () => {
+    const u = usageFromAnthropic("claude-sonnet-4", { input_tokens: 250_000, output_tokens: 0, server_tool_use: { web_search_requests: 7 } });
+    expect(costOf(u, price("claude-sonnet-4"))).toBe(250_000 * 6_000 + 70_000_000);
+  });
+
+  it("refuses a count that is not a non-negative integer", () => {
+    expect(() => costOf(usage("claude-sonnet-4", { webSearchRequests: 1.5 }), price("claude-sonnet-4"))).toThrow(/webSearchRequests/);
+  });
+});

@@ -48,6 +48,21 @@ function tokens(field: string, n: number): bigint {
   return BigInt(n);
 }
 
+const webSearchScaled = new WeakMap<ModelPrice, bigint>();
+
+// USD per 1,000 searches → integer nano-USD per 1M searches, so searches join the token sum in
+// the same unit and the call is still rounded once ($10/1k = 10,000,000 nanos per search).
+function webSearchRate(price: ModelPrice): bigint {
+  const usdPer1k = price.webSearchPer1k;
+  if (usdPer1k === undefined) return 0n;
+  let s = webSearchScaled.get(price);
+  if (s === undefined) {
+    s = BigInt(Math.round(usdPer1k * 1e12));
+    webSearchScaled.set(price, s);
+  }
+  return s;
+}
+
 /** The rates a call is billed at: the long-context tier when its whole prompt exceeds the threshold. */
 export function ratesFor(usage: Usage, price: ModelPrice): Rates {
   const tier = price.longContext;
@@ -57,7 +72,8 @@ export function ratesFor(usage: Usage, price: ModelPrice): Rates {
 /**
  * The exact cost of one call in nano-USD: fresh input, cache reads, 5-minute and 1-hour cache
  * writes and output, each at its rate; past a long-context threshold every token bills at the
- * tier's rates (a cliff, as providers bill it).
+ * tier's rates (a cliff, as providers bill it). Server-side web searches add their per-request
+ * price when the model has one (the built-in Anthropic entries do).
  */
 export function costOf(usage: Usage, price: ModelPrice): Nanos {
   const r = scaledRatesOf(ratesFor(usage, price));
@@ -66,7 +82,8 @@ export function costOf(usage: Usage, price: ModelPrice): Nanos {
     tokens("cacheReadTokens", usage.cacheReadTokens) * r.cacheRead +
     tokens("cacheWrite5mTokens", usage.cacheWrite5mTokens) * r.cacheWrite5m +
     tokens("cacheWrite1hTokens", usage.cacheWrite1hTokens) * r.cacheWrite1h +
-    tokens("outputTokens", usage.outputTokens) * r.output;
+    tokens("outputTokens", usage.outputTokens) * r.output +
+    tokens("webSearchRequests", usage.webSearchRequests ?? 0) * webSearchRate(price);
   return Number((total + HALF_MILLION) / MILLION);
 }
 

@@ -22,6 +22,12 @@ export interface ModelPrice extends Rates {
    * `aboveTokens`, every token of the request bills at these rates (providers bill it as a cliff).
    */
   longContext?: Rates & { aboveTokens: number };
+  /**
+   * USD per 1,000 server-side web searches (Anthropic: 10, wire-formats.md §2.1, GPR
+   * `web_searches_kcount: 10`). The built-in Anthropic entries carry it; it does not change with
+   * the long-context tier. Absent: the model has no priced web search.
+   */
+  webSearchPer1k?: number;
   /** The model's maximum output tokens: the worst-case bound when a request sets none. */
   maxOutputTokens?: number;
   /**

@@ -83,6 +83,20 @@ describe("anthropic adapter", () => {
     });
   });
 
+  it("reads server_tool_use.web_search_requests from a JSON body", () => {
+    const body = { model: "claude-sonnet-4-20250514", usage: { input_tokens: 100, output_tokens: 50, server_tool_use: { web_search_requests: 2, web_fetch_requests: 0 } } };
+    expect(a.usageFromBody("messages", body, "claude-sonnet-4")).toMatchObject({ inputTokens: 100, outputTokens: 50, webSearchRequests: 2 });
+  });
+
+  it("stream: server_tool_use is cumulative — each delta overwrites, a null count keeps the last one", () => {
+    const t = a.streamTracker("messages", "claude-sonnet-4");
+    t.onEvent(ev("message_start", { type: "message_start", message: { model: "claude-sonnet-4", usage: { input_tokens: 10, output_tokens: 1, server_tool_use: { web_search_requests: 0 } } } }));
+    t.onEvent(ev("message_delta", { type: "message_delta", delta: {}, usage: { output_tokens: 5, server_tool_use: { web_search_requests: 2 } } }));
+    t.onEvent(ev("message_delta", { type: "message_delta", delta: {}, usage: { output_tokens: 9, server_tool_use: { web_search_requests: 3, web_fetch_requests: 1 } } }));
+    t.onEvent(ev("message_delta", { type: "message_delta", delta: {}, usage: { output_tokens: 12, server_tool_use: { web_search_requests: null, web_fetch_requests: 1 } } }));
+    expect(t.usage()).toMatchObject({ inputTokens: 10, outputTokens: 12, webSearchRequests: 3 });
+  });
+
   it("a malformed usage reads as none (the call is then billed at its estimate)", () => {
     expect(a.usageFromBody("messages", { usage: { input_tokens: -3, output_tokens: 1 } }, "m")).toBeUndefined();
   });

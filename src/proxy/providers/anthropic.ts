@@ -1,7 +1,8 @@
 // Anthropic Messages (wire-formats.md §2). `input_tokens` excludes cache reads and writes; writes
 // split into 5-minute and 1-hour TTLs. Streams report usage in `message_start` and then cumulative
 // `message_delta` usage: each delta overwrites, never adds. Compaction runs add
-// `usage.iterations[]`, whose sum is what was billed (the core converter sums them).
+// `usage.iterations[]`, whose sum is what was billed (the core converter sums them). Web searches
+// (`usage.server_tool_use.web_search_requests`) are cumulative in the same way and bill per request.
 import { UsageShapeError, type Usage } from "../../core/usage.js";
 import { usageFromAnthropic, type AnthropicUsageWire } from "../../core/usage-converters.js";
 import { positiveInt } from "../estimate.js";
@@ -51,9 +52,20 @@ function streamTracker(_kind: CallKind, requestModel: string): StreamUsageTracke
       } else if (obj.type === "message_delta") {
         const u = objectAt(obj.usage);
         if (u === undefined) return;
-        // Cumulative counters: each non-null field replaces the last value (never added to it).
+        // Cumulative counters: each non-null field replaces the last value (never added to it),
+        // inside nested counters too (server_tool_use.web_search_requests, cache_creation.*).
         wire ??= {};
-        for (const key in u) if (u[key] != null) wire[key] = u[key];
+        for (const key in u) {
+          const value = u[key];
+          if (value == null) continue;
+          const nested = objectAt(value);
+          const previous = objectAt(wire[key]);
+          if (nested !== undefined && previous !== undefined && !Array.isArray(value)) {
+            const merged: Record<string, unknown> = { ...previous };
+            for (const inner in nested) if (nested[inner] != null) merged[inner] = nested[inner];
+            wire[key] = merged;
+          } else wire[key] = value;
+        }
       }
     },
     usage: () => (wire === undefined ? undefined : convert(model, wire)),
