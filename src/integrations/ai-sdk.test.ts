@@ -1,24 +1,17 @@
 // The Vercel AI SDK middleware with the real `ai` and `@ai-sdk/openai` against the fake upstream:
 // usage from the generate result and from the stream's finish part, and a block thrown in
 // wrapGenerate / wrapStream before the upstream is called.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { generateText, streamText, wrapLanguageModel } from "ai";
 import { createOpenAI } from "@ai-sdk/openai";
-import { startFakeLlm, type FakeLlm } from "../../test/helpers/fake-llm-server.js";
-import { AegisBlockedError, createTracker, type Tracker } from "./tracker.js";
+import { AegisBlockedError, createTracker } from "./tracker.js";
+import { localTracker, useFakeLlm } from "./testing.js";
 import { aegisMiddleware, usageFromV3 } from "./ai-sdk.js";
 import { requestFingerprint } from "../proxy/fingerprint.js";
 
-let fake: FakeLlm;
-beforeAll(async () => {
-  fake = await startFakeLlm();
-});
-afterAll(async () => {
-  await fake.close();
-});
-
-const local = (config: Parameters<typeof createTracker>[0] = {}): Tracker => createTracker({ mode: "local", clock: () => 1_750_000_000_000, notify: () => {}, ...config });
-const provider = () => createOpenAI({ apiKey: "test", baseURL: `${fake.url}/v1` });
+const fakeLlm = useFakeLlm();
+const local = localTracker;
+const provider = () => createOpenAI({ apiKey: "test", baseURL: `${fakeLlm().url}/v1` });
 
 describe("aegisMiddleware", () => {
   it("records generateText (chat): $0.006 for 1200 in + 300 out of gpt-4o", async () => {
@@ -61,14 +54,14 @@ describe("aegisMiddleware", () => {
   it("blocks generateText and streamText before the call; the upstream sees nothing", async () => {
     const tracker = local({ config: { cost: { per_call_limit_usd: 0.01 } } });
     const model = wrapLanguageModel({ model: provider().chat("gpt-4o"), middleware: aegisMiddleware(tracker) });
-    const before = fake.total();
+    const before = fakeLlm().total();
     const error = await generateText({ model, prompt: "essay", maxOutputTokens: 2000, maxRetries: 0 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AegisBlockedError);
     let streamError: unknown;
     const stream = streamText({ model, prompt: "essay", maxOutputTokens: 2000, maxRetries: 0, onError: ({ error: e }) => void (streamError = e) });
     await stream.consumeStream();
     expect(streamError).toBeInstanceOf(AegisBlockedError);
-    expect(fake.total()).toBe(before);
+    expect(fakeLlm().total()).toBe(before);
   });
 
   it("five different prompts are not a loop; the fifth identical one is blocked", async () => {
@@ -76,9 +69,9 @@ describe("aegisMiddleware", () => {
     const model = wrapLanguageModel({ model: provider().chat("gpt-4o-mini"), middleware: aegisMiddleware(tracker) });
     for (let i = 0; i < 5; i++) await generateText({ model, prompt: `question ${i}`, maxRetries: 0 });
     for (let i = 0; i < 4; i++) await generateText({ model, prompt: "same", maxRetries: 0 });
-    const before = fake.total();
+    const before = fakeLlm().total();
     await expect(generateText({ model, prompt: "same", maxRetries: 0 })).rejects.toMatchObject({ dimension: "loop" });
-    expect(fake.total()).toBe(before);
+    expect(fakeLlm().total()).toBe(before);
   });
 
   it("reads Anthropic's raw usage so 1-hour cache writes are told from 5-minute ones", () => {

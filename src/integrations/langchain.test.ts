@@ -1,30 +1,23 @@
 // The LangChain.js handler with the real @langchain/core and @langchain/openai against the fake
 // upstream: usage from usage_metadata (plain, cached, reasoning, streamed), attribution per call,
 // and a pre-flight block thrown from handleChatModelStart that stops the call before the upstream.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ChatOpenAI } from "@langchain/openai";
 import type { LLMResult } from "@langchain/core/outputs";
 import { HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { requestFingerprint } from "../proxy/fingerprint.js";
-import { startFakeLlm, type FakeLlm } from "../../test/helpers/fake-llm-server.js";
-import { AegisBlockedError, createTracker, type Tracker } from "./tracker.js";
+import { AegisBlockedError, type Tracker } from "./tracker.js";
+import { localTracker, useFakeLlm } from "./testing.js";
 import { AegisCallbackHandler, usageFromLLMResult } from "./langchain.js";
 
-let fake: FakeLlm;
-beforeAll(async () => {
-  fake = await startFakeLlm();
-});
-afterAll(async () => {
-  await fake.close();
-});
-
-const local = (config: Parameters<typeof createTracker>[0] = {}): Tracker => createTracker({ mode: "local", clock: () => 1_750_000_000_000, notify: () => {}, ...config });
+const fakeLlm = useFakeLlm();
+const local = localTracker;
 const chat = (tracker: Tracker, fields: { model?: string; maxTokens?: number } = {}, agentId?: string): ChatOpenAI =>
   new ChatOpenAI({
     model: fields.model ?? "gpt-4o",
     apiKey: "test",
     maxRetries: 0,
-    configuration: { baseURL: `${fake.url}/v1` },
+    configuration: { baseURL: `${fakeLlm().url}/v1` },
     ...(fields.maxTokens !== undefined ? { maxTokens: fields.maxTokens } : {}),
     callbacks: [new AegisCallbackHandler(tracker, agentId !== undefined ? { agentId } : {})],
   });
@@ -71,11 +64,11 @@ describe("AegisCallbackHandler", () => {
 
   it("blocks in handleChatModelStart: invoke rejects with AegisBlockedError and the upstream sees nothing", async () => {
     const tracker = local({ config: { cost: { per_call_limit_usd: 0.01 } } });
-    const before = fake.total();
+    const before = fakeLlm().total();
     const error = await chat(tracker, { maxTokens: 2000 }).invoke("write an essay").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AegisBlockedError);
     expect((error as AegisBlockedError).dimension).toBe("per_call");
-    expect(fake.total()).toBe(before);
+    expect(fakeLlm().total()).toBe(before);
   });
 
   it("five different prompts are not a loop; the fifth identical prompt is blocked before the call", async () => {
@@ -83,9 +76,9 @@ describe("AegisCallbackHandler", () => {
     const model = chat(tracker, { model: "gpt-4o-mini" });
     for (let i = 0; i < 5; i++) await model.invoke(`question ${i}`);
     for (let i = 0; i < 4; i++) await model.invoke("same question");
-    const before = fake.total();
+    const before = fakeLlm().total();
     await expect(model.invoke("same question")).rejects.toMatchObject({ name: "AegisBlockedError", dimension: "loop" });
-    expect(fake.total()).toBe(before);
+    expect(fakeLlm().total()).toBe(before);
   });
 
   it("falls back to llmOutput.tokenUsage and its model_name when no message carries usage_metadata", () => {
@@ -118,7 +111,7 @@ describe("AegisCallbackHandler fingerprints under aegis run", () => {
 
   it("ChatOpenAI on the Responses API (wire body not reproduced): the record goes without a fingerprint", async () => {
     const { tracker, calls } = spy();
-    const model = new ChatOpenAI({ model: "gpt-4o", apiKey: "test", maxRetries: 0, useResponsesApi: true, configuration: { baseURL: `${fake.url}/v1` }, callbacks: [new AegisCallbackHandler(tracker)] });
+    const model = new ChatOpenAI({ model: "gpt-4o", apiKey: "test", maxRetries: 0, useResponsesApi: true, configuration: { baseURL: `${fakeLlm().url}/v1` }, callbacks: [new AegisCallbackHandler(tracker)] });
     await model.invoke("Plan a review.");
     expect(calls.map((c) => c.kind)).toEqual(["check", "record"]);
     expect(calls[0]?.fingerprint).toMatch(/^[\w-]{27}$/);

@@ -1,31 +1,24 @@
 // The OpenAI, Anthropic and Google extractors with the real SDKs against the fake upstream: the
 // recorded usage and cost equal the fake's fixed counts (plain, cached, reasoning, streamed), and a
 // pre-flight block stops the call before the upstream sees it.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import OpenAI from "openai";
 import Anthropic from "@anthropic-ai/sdk";
 import { GoogleGenAI } from "@google/genai";
-import { startFakeLlm, type FakeLlm } from "../../test/helpers/fake-llm-server.js";
-import { AegisBlockedError, createTracker, type Tracker } from "./tracker.js";
+import { AegisBlockedError, type Tracker } from "./tracker.js";
+import { localTracker, useFakeLlm } from "./testing.js";
 import { openaiMeter } from "./openai.js";
 import { anthropicMeter } from "./anthropic.js";
 import { googleMeter } from "./google.js";
 import { UsageMissingError } from "./preflight.js";
 import { requestFingerprint } from "../proxy/fingerprint.js";
 
-let fake: FakeLlm;
-beforeAll(async () => {
-  fake = await startFakeLlm();
-});
-afterAll(async () => {
-  await fake.close();
-});
-
-const local = (config: Parameters<typeof createTracker>[0] = {}): Tracker => createTracker({ mode: "local", clock: () => 1_750_000_000_000, notify: () => {}, ...config });
+const fakeLlm = useFakeLlm();
+const local = localTracker;
 const tokens = async (t: Tracker) => (await t.report()).tokens;
 
 describe("OpenAI extractor", () => {
-  const client = (): OpenAI => new OpenAI({ apiKey: "test", baseURL: `${fake.url}/v1`, maxRetries: 0 });
+  const client = (): OpenAI => new OpenAI({ apiKey: "test", baseURL: `${fakeLlm().url}/v1`, maxRetries: 0 });
 
   it("records a plain chat completion: 1200 in + 300 out of gpt-4o = $0.006", async () => {
     const tracker = local();
@@ -90,7 +83,7 @@ describe("OpenAI extractor", () => {
     const meter = openaiMeter(tracker);
     // A 2,000-token output cap of gpt-4o can cost $0.02: over the per-call limit.
     const params = { model: "gpt-4o", max_tokens: 2000, messages: [{ role: "user" as const, content: "Write an essay" }] };
-    const before = fake.total();
+    const before = fakeLlm().total();
     const call = async () => {
       await meter.check(params);
       return client().chat.completions.create(params);
@@ -98,7 +91,7 @@ describe("OpenAI extractor", () => {
     const error = await call().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AegisBlockedError);
     expect((error as AegisBlockedError).dimension).toBe("per_call");
-    expect(fake.total()).toBe(before);
+    expect(fakeLlm().total()).toBe(before);
   });
 
   it("loop detection: five different prompts pass, the fifth identical one is blocked before the call", async () => {
@@ -110,18 +103,18 @@ describe("OpenAI extractor", () => {
       return meter.record(await client().chat.completions.create(params), params);
     };
     for (let i = 0; i < 5; i++) await ask(`question ${i}`);
-    const before = fake.hits["openai.chat"] ?? 0;
+    const before = fakeLlm().hits["openai.chat"] ?? 0;
     for (let i = 0; i < 4; i++) await ask("same question");
     const fifth = await ask("same question").catch((e: unknown) => e);
     expect(fifth).toBeInstanceOf(AegisBlockedError);
     expect((fifth as AegisBlockedError).dimension).toBe("loop");
-    expect(fake.hits["openai.chat"]).toBe(before + 4);
+    expect(fakeLlm().hits["openai.chat"]).toBe(before + 4);
     expect((await tracker.report()).call_count).toBe(9);
   });
 });
 
 describe("Anthropic extractor", () => {
-  const client = (): Anthropic => new Anthropic({ apiKey: "test", baseURL: fake.url, maxRetries: 0 });
+  const client = (): Anthropic => new Anthropic({ apiKey: "test", baseURL: fakeLlm().url, maxRetries: 0 });
   const params = (content: string, max_tokens = 1024) => ({ model: "claude-sonnet-4-20250514", max_tokens, messages: [{ role: "user" as const, content }] });
 
   it("records a plain message: 1000 in + 250 out = $0.00675", async () => {
@@ -156,15 +149,15 @@ describe("Anthropic extractor", () => {
     const first = params("first", 100);
     await meter.check(first);
     await meter.record(await client().messages.create(first), first);
-    const before = fake.total();
+    const before = fakeLlm().total();
     // $0.00675 spent; a 1,024-token output cap can cost $0.01536 more.
     await expect(meter.check(params("second"))).rejects.toMatchObject({ name: "AegisBlockedError", dimension: "per_session" });
-    expect(fake.total()).toBe(before);
+    expect(fakeLlm().total()).toBe(before);
   });
 });
 
 describe("Google Gen AI extractor", () => {
-  const client = (): GoogleGenAI => new GoogleGenAI({ apiKey: "test", httpOptions: { baseUrl: fake.url } });
+  const client = (): GoogleGenAI => new GoogleGenAI({ apiKey: "test", httpOptions: { baseUrl: fakeLlm().url } });
 
   it("takes the model from modelVersion and bills a plain call: 800 in + 200 out = $0.00074", async () => {
     const tracker = local();
@@ -196,9 +189,9 @@ describe("Google Gen AI extractor", () => {
 
   it("blocks an unpriceable model before the call", async () => {
     const tracker = local();
-    const before = fake.total();
+    const before = fakeLlm().total();
     await expect(googleMeter(tracker).check({ model: "gemini-flash-latest", contents: "hi" })).rejects.toMatchObject({ dimension: "unknown_model" });
-    expect(fake.total()).toBe(before);
+    expect(fakeLlm().total()).toBe(before);
   });
 });
 
