@@ -20,6 +20,8 @@ export interface MeterUsage {
   cache_write_1h_tokens?: number;
   /** Reasoning tokens (part of output_tokens). */
   reasoning_tokens?: number;
+  /** Server-side web searches the provider ran (Anthropic `server_tool_use.web_search_requests`), billed per search. */
+  web_search_requests?: number;
   /** Agent of the delegation tree the call is charged to. */
   agent_id?: string;
   action_type?: string;

@@ -40,6 +40,8 @@ export interface PromptInclusiveCounts {
   cacheWrite1hTokens?: number;
   completionTokens: number;
   reasoningTokens?: number;
+  /** Server-side web searches (billed per request, not per token). */
+  webSearchRequests?: number;
 }
 
 /** Why a set of counts cannot be a real usage (the field it names and what was wrong). */
@@ -73,7 +75,7 @@ export function usageFromPromptInclusive(c: PromptInclusiveCounts): Usage {
       `reasoning_tokens (${reasoning}) cannot exceed output_tokens (${c.completionTokens}): reasoning is part of the output`,
     );
   }
-  return {
+  const usage: Usage = {
     model: c.model,
     inputTokens: c.promptTokens - cached - writes - writes1h,
     cacheReadTokens: cached,
@@ -82,6 +84,9 @@ export function usageFromPromptInclusive(c: PromptInclusiveCounts): Usage {
     outputTokens: c.completionTokens,
     reasoningTokens: reasoning,
   };
+  const searches = c.webSearchRequests ?? 0;
+  if (searches > 0) usage.webSearchRequests = searches;
+  return usage;
 }
 
 /** The whole prompt size (fresh + cache reads + cache writes): what long-context tiers test. */

@@ -7,7 +7,7 @@ import type { CallOptions, Tracker } from "./tracker.js";
 
 /**
  * The metering API's prompt-inclusive body for a normalised usage: 5-minute and 1-hour cache
- * writes go in their own fields, so each is priced at its own rate.
+ * writes go in their own fields, so each is priced at its own rate; web searches in theirs.
  */
 export function toMeterUsage(usage: Usage, options: CallOptions = {}): MeterUsage {
   const body: MeterUsage = {
@@ -19,6 +19,7 @@ export function toMeterUsage(usage: Usage, options: CallOptions = {}): MeterUsag
   if (usage.cacheWrite5mTokens > 0) body.cache_write_tokens = usage.cacheWrite5mTokens;
   if (usage.cacheWrite1hTokens > 0) body.cache_write_1h_tokens = usage.cacheWrite1hTokens;
   if (usage.reasoningTokens > 0) body.reasoning_tokens = usage.reasoningTokens;
+  if ((usage.webSearchRequests ?? 0) > 0) body.web_search_requests = usage.webSearchRequests;
   if (options.agentId !== undefined) body.agent_id = options.agentId;
   if (options.actionType !== undefined) body.action_type = options.actionType;
   if (options.fingerprint !== undefined) body.fingerprint = options.fingerprint;

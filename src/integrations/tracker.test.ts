@@ -51,4 +51,20 @@ describe("remote tracker against the metering API's parser", () => {
     expect(costOf(parsed, price)).toBe(600_000_000);
     expect(costOf({ ...usage, cacheWrite1hTokens: 0, cacheWrite5mTokens: 100_000 }, price)).toBe(375_000_000);
   });
+
+  it("sends web searches as web_search_requests, which the parser keeps and costOf bills at $10 per 1,000", async () => {
+    const { parseUsageBody } = await import("../server/validate.js");
+    const { buildPricingTable, resolveModel } = await import("../core/pricing/resolve.js");
+    const { costOf } = await import("../core/pricing/cost.js");
+    const usage = { model: "claude-sonnet-4", inputTokens: 1000, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 200, reasoningTokens: 0, webSearchRequests: 3 };
+    const body = toMeterUsage(usage);
+    expect(body.web_search_requests).toBe(3);
+    const parsed = parseUsageBody(JSON.stringify(body)).usage;
+    expect(parsed).toEqual(usage);
+    const price = resolveModel(buildPricingTable(), "claude-sonnet-4");
+    if (price === undefined) throw new Error("claude-sonnet-4 is not priced");
+    // 1000 × $3/M + 200 × $15/M = $0.006, plus 3 searches × $0.01.
+    expect(costOf(parsed, price)).toBe(6_000_000 + 30_000_000);
+    expect(toMeterUsage({ ...usage, webSearchRequests: 0 })).not.toHaveProperty("web_search_requests");
+  });
 });

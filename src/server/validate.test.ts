@@ -29,6 +29,14 @@ describe("parseUsageBody", () => {
     expect(call.usage).toEqual({ model: "claude-sonnet-4", inputTokens: 400, cacheReadTokens: 100, cacheWrite5mTokens: 200, cacheWrite1hTokens: 300, outputTokens: 10, reasoningTokens: 0 });
   });
 
+  it("carries web_search_requests into the usage, billed per search", () => {
+    const call = parseUsageBody('{"model":"claude-sonnet-4","input_tokens":1000,"output_tokens":10,"web_search_requests":3}');
+    expect(call.usage).toEqual({ model: "claude-sonnet-4", inputTokens: 1000, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 10, reasoningTokens: 0, webSearchRequests: 3 });
+    // Zero and null are no searches: the usage carries none (as the converters leave it).
+    expect(parseUsageBody('{"model":"m","input_tokens":1,"output_tokens":1,"web_search_requests":0}').usage).not.toHaveProperty("webSearchRequests");
+    expect(parseUsageBody('{"model":"m","input_tokens":1,"output_tokens":1,"web_search_requests":null}').usage).not.toHaveProperty("webSearchRequests");
+  });
+
   it("treats null optional counts and empty labels as absent", () => {
     const call = parseUsageBody('{"model":"m","input_tokens":1,"output_tokens":0,"cached_tokens":null,"agent_id":""}');
     expect(call.agentId).toBeUndefined();
@@ -55,6 +63,12 @@ describe("parseUsageBody", () => {
     ['{"model":"m","input_tokens":10,"output_tokens":1,"cached_tokens":2,"cache_write_tokens":3,"cache_write_1h_tokens":6}', /^cache_write_1h_tokens: cached_tokens \(2\), cache_write_tokens \(3\) and cache_write_1h_tokens \(6\) cannot exceed input_tokens \(10\)/],
     ['{"model":"m","input_tokens":10,"output_tokens":1,"cache_write_1h_tokens":-1}', /^cache_write_1h_tokens: expected a non-negative integer, received -1 \(number\)/],
     ['{"model":"m","input_tokens":10,"output_tokens":1,"reasoning_tokens":2}', /^reasoning_tokens: .*cannot exceed output_tokens/],
+    ['{"model":"m","input_tokens":1,"output_tokens":1,"web_search_requests":-1}', /^web_search_requests: expected a non-negative integer, received -1 \(number\)$/],
+    ['{"model":"m","input_tokens":1,"output_tokens":1,"web_search_requests":2.5}', /^web_search_requests: expected a non-negative integer, received 2.5 \(number\)$/],
+    ['{"model":"m","input_tokens":1,"output_tokens":1,"web_search_requests":"3"}', /^web_search_requests: expected a non-negative integer, received "3" \(string\)$/],
+    ['{"model":"m","input_tokens":1,"output_tokens":1,"web_search_requests":[1]}', /^web_search_requests: expected a non-negative integer, received an array$/],
+    ['{"model":"m","input_tokens":1,"output_tokens":1,"web_search_requests":100000001}', /^web_search_requests: expected at most 100000000 searches for one call, received 100000001$/],
+    ['{"model":"m","input_tokens":1,"output_tokens":1,"web_searches":1}', /^unknown field "web_searches": expected only .*web_search_requests/],
     ['{"model":"m","input_tokens":1,"output_tokens":1,"agent_id":5}', /^agent_id: expected a string .* received 5 \(number\)/],
     ['{"model":"m","input_tokens":1,"output_tokens":1,"prompt_tokens":3,"cost":1}', /^unknown fields "prompt_tokens", "cost": expected only model, input_tokens/],
   ])("rejects %s", (body, message) => {

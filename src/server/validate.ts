@@ -11,7 +11,7 @@ export class BadRequestError extends Error {
   }
 }
 
-const TOKEN_FIELDS = ["input_tokens", "output_tokens", "cached_tokens", "cache_write_tokens", "cache_write_1h_tokens", "reasoning_tokens"] as const;
+const TOKEN_FIELDS = ["input_tokens", "output_tokens", "cached_tokens", "cache_write_tokens", "cache_write_1h_tokens", "reasoning_tokens", "web_search_requests"] as const;
 const STRING_FIELDS = ["agent_id", "action_type", "fingerprint"] as const;
 const KNOWN_FIELDS: ReadonlySet<string> = new Set<string>(["model", ...TOKEN_FIELDS, ...STRING_FIELDS]);
 const MAX_STRING = 512;
@@ -30,8 +30,9 @@ function describe(value: unknown): string {
   return `${String(value)} (${typeof value})`;
 }
 
-// A token count: required ones must be present; optional ones may be absent or null.
-function tokenCount(body: Record<string, unknown>, field: string, required: boolean): number | undefined {
+// A count (tokens, or searches for web_search_requests): required ones must be present; optional
+// ones may be absent or null.
+function tokenCount(body: Record<string, unknown>, field: string, required: boolean, unit = "tokens"): number | undefined {
   const value = body[field];
   if (value === undefined || (value === null && !required)) {
     if (required) throw new BadRequestError(`${field}: expected a non-negative integer, received nothing (the field is required)`);
@@ -43,7 +44,7 @@ function tokenCount(body: Record<string, unknown>, field: string, required: bool
   // No model reads or writes anywhere near this in one call; a larger count is a bug in the
   // caller, and recording it would poison the persistent totals of the shared store.
   if (value > MAX_TOKENS_PER_CALL) {
-    throw new BadRequestError(`${field}: expected at most ${MAX_TOKENS_PER_CALL} tokens for one call, received ${value}`);
+    throw new BadRequestError(`${field}: expected at most ${MAX_TOKENS_PER_CALL} ${unit} for one call, received ${value}`);
   }
   return value;
 }
@@ -87,12 +88,13 @@ export function parseUsageBody(text: string): CallRequest {
   const cacheWriteTokens = tokenCount(fields, "cache_write_tokens", false);
   const cacheWrite1hTokens = tokenCount(fields, "cache_write_1h_tokens", false);
   const reasoningTokens = tokenCount(fields, "reasoning_tokens", false);
+  const webSearchRequests = tokenCount(fields, "web_search_requests", false, "searches");
   const agentId = optionalString(fields, "agent_id");
   const actionType = optionalString(fields, "action_type");
   const fingerprint = optionalString(fields, "fingerprint");
   let usage;
   try {
-    usage = usageFromPromptInclusive({ model, promptTokens, completionTokens, cachedTokens, cacheWriteTokens, cacheWrite1hTokens, reasoningTokens });
+    usage = usageFromPromptInclusive({ model, promptTokens, completionTokens, cachedTokens, cacheWriteTokens, cacheWrite1hTokens, reasoningTokens, webSearchRequests });
   } catch (error) {
     if (error instanceof UsageShapeError) throw new BadRequestError(`${error.field}: ${error.message}`);
     throw error;

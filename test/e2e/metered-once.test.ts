@@ -139,3 +139,30 @@ describe("cache_write_1h_tokens through the metering API", () => {
     expect(decisions(r).map((d) => d.tokens.cache_write_1h)).toEqual([100_000, 0]);
   });
 });
+
+describe("web_search_requests through the metering API", () => {
+  it("bills $10 per 1,000 searches on an Anthropic model, writes them to the ledger line, and validates the field", async () => {
+    const usage = { model: "claude-sonnet-4", input_tokens: 1000, output_tokens: 200 };
+    const r = await runAegis({
+      dir,
+      agent: driver(dir, [
+        record({ ...usage, web_search_requests: 3 }),
+        record({ ...usage, web_search_requests: 3 }, "/v1/check"),
+        record(usage),
+        record({ ...usage, web_search_requests: -2 }),
+      ]),
+    });
+    expect(r.code).toBe(0);
+    const answers = jsonLines<{ status: number; body: { cost_usd?: number; error?: { message: string } } }>(r.stdout);
+    // Sonnet 4: 1000 × $3/M + 200 × $15/M = $0.006, plus 3 searches × $0.01 = $0.036.
+    expect(answers[0]).toMatchObject({ status: 200, body: { cost_usd: 0.036 } });
+    expect(answers[1]).toMatchObject({ status: 200, body: { cost_usd: 0.036 } });
+    expect(answers[2]).toMatchObject({ status: 200, body: { cost_usd: 0.006 } });
+    expect(answers[3]?.status).toBe(400);
+    expect(answers[3]?.body.error?.message).toBe("web_search_requests: expected a non-negative integer, received -2 (number)");
+    expect(decisions(r).map((d) => [d.tokens.web_search_requests, d.cost_nanos])).toEqual([
+      [3, 36_000_000],
+      [undefined, 6_000_000],
+    ]);
+  });
+});
