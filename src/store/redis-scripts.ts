@@ -73,6 +73,29 @@ for i = 4, #ARGV do out[#out + 1] = redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV
 return out
 `;
 
+/**
+ * A record's charge: reserve's check and settle's spend in one step, with no reservation and no
+ * settled id in between (a charge has no id to repeat). ARGV: amount, enforce ("1"/"0"), now, the
+ * number of lines n, then n key, limit ("" for none) pairs, then the keys to add the amount to.
+ * Returns {ok, used of each line…, spend of each key after…}; when ok is 0 nothing was written and
+ * only the uses follow. Purges lapsed leases first, as reserve does: they must not hold budget.
+ */
+export const CHARGE_LUA = `${PRELUDE}
+purge(ARGV[3])
+local amount = tonumber(ARGV[1])
+local last = 4 + 2 * tonumber(ARGV[4])
+local out = {1}
+for i = 5, last, 2 do
+  local u = used(ARGV[i])
+  out[#out + 1] = u
+  if ARGV[i + 1] ~= '' and u + amount > tonumber(ARGV[i + 1]) then out[1] = 0 end
+end
+if out[1] == 0 and ARGV[2] == '1' then return out end
+out[1] = 1
+for i = last + 1, #ARGV do out[#out + 1] = redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[1]) end
+return out
+`;
+
 /** ARGV: id. */
 export const RELEASE_LUA = `${PRELUDE}
 drop(ARGV[1])

@@ -1,7 +1,7 @@
 // The fleet budget store: budgets shared by every `aegis run` on every machine through one Redis.
-// Check-and-reserve, settle, release and lease renewal are Lua scripts (EVALSHA via ioredis defineCommand), so
-// each is atomic on the server. Leases are expiry timestamps in a sorted set, purged by every
-// script. Settle records its reservation id in the same script, so a settle whose reply was lost
+// Check-and-reserve, settle, a record's one-step charge, release and lease renewal are Lua scripts
+// (EVALSHA via ioredis defineCommand), so each is atomic on the server. Leases are expiry
+// timestamps in a sorted set, purged by every script. Settle records its reservation id in the same script, so a settle whose reply was lost
 // (a timeout, a dropped connection) and that is sent again counts once. Commands fail fast while the server is unreachable (no offline queue, a command timeout)
 // and the failure becomes a StoreUnavailableError naming the server: the governor then fails
 // closed, or open under store.fail_open. ioredis reconnects in the background.
@@ -9,14 +9,17 @@
 import { Redis, type Result } from "ioredis";
 import {
   StoreUnavailableError,
+  type BudgetLine,
+  type ChargeRequest,
+  type ChargeResult,
   type LineUse,
   type ReserveRequest,
   type ReserveResult,
   type SettledLine,
   type SettleRequest,
 } from "../core/policy/store.js";
-import { READ_LUA, RELEASE_LUA, RENEW_LUA, RESERVE_LUA, SETTLE_LUA } from "./redis-scripts.js";
-import type { PersistentStore } from "./types.js";
+import { CHARGE_LUA, READ_LUA, RELEASE_LUA, RENEW_LUA, RESERVE_LUA, SETTLE_LUA } from "./redis-scripts.js";
+import type { ChargingStore } from "./types.js";
 import { redactRedisUrl } from "./redis-url.js";
 
 export { redactRedisUrl } from "./redis-url.js";
@@ -25,6 +28,7 @@ declare module "ioredis" {
   interface RedisCommander<Context> {
     aegisReserve(...keysAndArgs: string[]): Result<number[], Context>;
     aegisSettle(...keysAndArgs: string[]): Result<number[], Context>;
+    aegisCharge(...keysAndArgs: string[]): Result<number[], Context>;
     aegisRelease(...keysAndArgs: string[]): Result<number, Context>;
     aegisRead(...keysAndArgs: string[]): Result<number[], Context>;
     aegisRenew(...keysAndArgs: string[]): Result<number, Context>;
@@ -32,6 +36,13 @@ declare module "ioredis" {
 }
 
 const RECONNECT_MS = 250;
+
+// The lines as the reserve and charge scripts take them: key, limit ("" for none) pairs.
+const linePairs = (lines: readonly BudgetLine[]): string[] => lines.flatMap((l) => [l.key, l.limit === undefined ? "" : String(l.limit)]);
+
+// What each line had in use, from a script's answer {ok, used…}.
+const linesUsed = (lines: readonly BudgetLine[], r: readonly number[]): LineUse[] =>
+  lines.map((l, i) => ({ key: l.key, used: r[i + 1] ?? 0, ...(l.limit !== undefined ? { limit: l.limit } : {}) }));
 
 /** Options of the Redis store. */
 export interface RedisStoreOptions {
@@ -42,7 +53,7 @@ export interface RedisStoreOptions {
 }
 
 /** Creates the Redis store for `url` (redis://[user:password@]host:port[/db], or rediss:// for TLS). */
-export function createRedisStore(url: string, options: RedisStoreOptions = {}): PersistentStore {
+export function createRedisStore(url: string, options: RedisStoreOptions = {}): ChargingStore {
   const shown = redactRedisUrl(url);
   const timeoutMs = options.timeoutMs ?? 2000;
   const prefix = options.prefix ?? "aegis:{budget}:";
@@ -65,7 +76,7 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
   redis.on("error", (error: Error) => (lastError = error.message));
   redis.on("ready", () => (lastError = ""));
   redis.on("close", () => (lastError ||= "connection closed"));
-  for (const [name, lua] of [["aegisReserve", RESERVE_LUA], ["aegisSettle", SETTLE_LUA], ["aegisRelease", RELEASE_LUA], ["aegisRead", READ_LUA], ["aegisRenew", RENEW_LUA]] as const) {
+  for (const [name, lua] of [["aegisReserve", RESERVE_LUA], ["aegisSettle", SETTLE_LUA], ["aegisCharge", CHARGE_LUA], ["aegisRelease", RELEASE_LUA], ["aegisRead", READ_LUA], ["aegisRenew", RENEW_LUA]] as const) {
     redis.defineCommand(name, { numberOfKeys: keys.length, lua });
   }
   let connecting: Promise<void> | undefined;
@@ -117,11 +128,24 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
 
     reserve: (req: ReserveRequest): Promise<ReserveResult> =>
       run(async () => {
-        const pairs = req.lines.flatMap((l) => [l.key, l.limit === undefined ? "" : String(l.limit)]);
         const enforce = req.enforce ? "1" : "0";
-        const r = await redis.aegisReserve(...keys, req.id, String(req.amount), enforce, String(req.now), String(req.now + req.leaseMs), ...pairs);
-        const lines: LineUse[] = req.lines.map((l, i) => ({ key: l.key, used: r[i + 1] ?? 0, ...(l.limit !== undefined ? { limit: l.limit } : {}) }));
-        return { ok: r[0] === 1, lines };
+        const r = await redis.aegisReserve(...keys, req.id, String(req.amount), enforce, String(req.now), String(req.now + req.leaseMs), ...linePairs(req.lines));
+        return { ok: r[0] === 1, lines: linesUsed(req.lines, r) };
+      }),
+
+    // One round trip for a record instead of reserve then settle (see CHARGE_LUA).
+    charge: (req: ChargeRequest): Promise<ChargeResult> =>
+      run(async () => {
+        const enforce = req.enforce ? "1" : "0";
+        const n = req.lines.length;
+        const r = await redis.aegisCharge(...keys, String(req.amount), enforce, String(req.now), String(n), ...linePairs(req.lines), ...req.keys);
+        const lines = linesUsed(req.lines, r);
+        if (r[0] !== 1) return { ok: false, lines, settled: [] };
+        const settled = req.keys.map((key, i) => {
+          const spentAfter = r[n + 1 + i] ?? req.amount;
+          return { key, spentBefore: spentAfter - req.amount, spentAfter };
+        });
+        return { ok: true, lines, settled };
       }),
 
     settle: (req: SettleRequest): Promise<SettledLine[]> =>

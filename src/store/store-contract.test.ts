@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMemoryStore, SETTLED_ID_RETENTION_MS, type SharedBudgetStore } from "../core/policy/index.js";
+import type { ChargeRequest, ChargeResult } from "../core/policy/store.js";
 import { createSqliteStore } from "./sqlite-store.js";
 import { createRedisStore } from "./redis-store.js";
 import { redisUnavailableReason, startRedis, type TestRedis } from "../../test/helpers/redis-server.js";
@@ -70,6 +71,11 @@ const T = 1_000_000; // a clock value; stores have none of their own
 const LEASE = 60_000;
 const reserve = (s: SharedBudgetStore, id: string, amount: number, lines: { key: string; limit?: number }[], now = T, enforce = true) =>
   s.reserve({ id, lines, amount, enforce, now, leaseMs: LEASE });
+// Every store here answers charge itself (reserve then settle is the governor's fallback for others).
+const charge = (s: SharedBudgetStore, req: ChargeRequest): Promise<ChargeResult> => {
+  if (s.charge === undefined) throw new Error("this store has no one-step charge");
+  return s.charge(req);
+};
 
 describe.each(KINDS)("budget store contract: $name", (kind) => {
   const it_ = kind.skip !== undefined ? it.skip : it;
@@ -114,10 +120,9 @@ describe.each(KINDS)("budget store contract: $name", (kind) => {
 
   it_("charge checks like reserve and spends like settle, in one step; a charge that does not fit writes nothing", async () => {
     const s = fresh();
-    if (s.charge === undefined) return; // optional: the governor reserves then settles instead
     const lines = [{ key: "daily:d", limit: 100 }, { key: "total" }];
     await reserve(s, "open", 30, lines);
-    expect(await s.charge({ lines, keys: ["daily:d", "total", "model:m"], amount: 70, enforce: true, now: T })).toEqual({
+    expect(await charge(s, { lines, keys: ["daily:d", "total", "model:m"], amount: 70, enforce: true, now: T })).toEqual({
       ok: true,
       lines: [{ key: "daily:d", used: 30, limit: 100 }, { key: "total", used: 30 }],
       settled: [
@@ -126,28 +131,85 @@ describe.each(KINDS)("budget store contract: $name", (kind) => {
         { key: "model:m", spentBefore: 0, spentAfter: 70 },
       ],
     });
-    expect(await s.charge({ lines, keys: ["daily:d", "total"], amount: 1, enforce: true, now: T })).toEqual({
+    expect(await charge(s, { lines, keys: ["daily:d", "total"], amount: 1, enforce: true, now: T })).toEqual({
       ok: false,
       lines: [{ key: "daily:d", used: 100, limit: 100 }, { key: "total", used: 100 }],
       settled: [],
     });
-    // warn/log modes: always charged.
-    expect((await s.charge({ lines, keys: ["daily:d"], amount: 5, enforce: false, now: T })).ok).toBe(true);
     expect(Object.fromEntries(await s.read(["daily:d", "total", "model:m"], T))).toEqual({
-      "daily:d": { spent: 75, reserved: 30 },
+      "daily:d": { spent: 70, reserved: 30 },
       total: { spent: 70, reserved: 30 },
       "model:m": { spent: 70, reserved: 0 },
     });
   });
 
+  it_("a charge over any one limit writes nothing on any key (all or nothing)", async () => {
+    const s = fresh();
+    const lines = [{ key: "daily:d", limit: 1000 }, { key: "total", limit: 100 }, { key: "agent:w" }];
+    await charge(s, { lines, keys: ["daily:d", "total", "agent:w", "model:m"], amount: 60, enforce: true, now: T });
+    // The day and the agent have room; the total does not: nothing moves anywhere.
+    expect(await charge(s, { lines, keys: ["daily:d", "total", "agent:w", "model:m"], amount: 41, enforce: true, now: T })).toEqual({
+      ok: false,
+      lines: [{ key: "daily:d", used: 60, limit: 1000 }, { key: "total", used: 60, limit: 100 }, { key: "agent:w", used: 60 }],
+      settled: [],
+    });
+    const untouched = { spent: 60, reserved: 0 };
+    expect(Object.fromEntries(await s.read(["daily:d", "total", "agent:w", "model:m"], T))).toEqual({ "daily:d": untouched, total: untouched, "agent:w": untouched, "model:m": untouched });
+    // Reaching the limit exactly is allowed, as for reserve.
+    expect((await charge(s, { lines, keys: ["total"], amount: 40, enforce: true, now: T })).settled).toEqual([{ key: "total", spentBefore: 60, spentAfter: 100 }]);
+  });
+
+  it_("enforce false charges past the limit (warn and log modes) and reports what each line had in use", async () => {
+    const s = fresh();
+    const lines = [{ key: "daily:d", limit: 100 }, { key: "total", limit: 1000 }];
+    await reserve(s, "open", 30, lines);
+    await charge(s, { lines, keys: ["daily:d", "total"], amount: 60, enforce: true, now: T });
+    expect(await charge(s, { lines, keys: ["daily:d", "total", "model:m"], amount: 50, enforce: false, now: T })).toEqual({
+      ok: true,
+      lines: [{ key: "daily:d", used: 90, limit: 100 }, { key: "total", used: 90, limit: 1000 }],
+      settled: [
+        { key: "daily:d", spentBefore: 60, spentAfter: 110 },
+        { key: "total", spentBefore: 60, spentAfter: 110 },
+        { key: "model:m", spentBefore: 0, spentAfter: 50 },
+      ],
+    });
+    expect(Object.fromEntries(await s.read(["daily:d", "total"], T))).toEqual({ "daily:d": { spent: 110, reserved: 30 }, total: { spent: 110, reserved: 30 } });
+  });
+
+  it_("a lapsed lease holds no budget against a charge (purged first, as for reserve)", async () => {
+    const s = fresh();
+    const lines = [{ key: "total", limit: 100 }];
+    await reserve(s, "crashed", 100, lines);
+    expect((await charge(s, { lines, keys: ["total"], amount: 1, enforce: true, now: T + LEASE - 1 })).ok).toBe(false);
+    expect(await charge(s, { lines, keys: ["total"], amount: 100, enforce: true, now: T + LEASE })).toMatchObject({ ok: true, lines: [{ key: "total", used: 0 }] });
+    expect((await s.read(["total"], T + LEASE)).get("total")).toEqual({ spent: 100, reserved: 0 });
+  });
+
   it_("two handles charging concurrently never pass the limit", async () => {
     const a = fresh();
     const b = h.again();
-    if (a.charge === undefined || b.charge === undefined) return;
     const lines = [{ key: "daily:d", limit: 1000 }, { key: "total" }];
-    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => ((i % 2 === 0 ? a : b).charge?.({ lines, keys: ["daily:d", "total"], amount: 100, enforce: true, now: T }))));
-    expect(results.filter((r) => r?.ok === true)).toHaveLength(10);
-    expect((await a.read(["daily:d"], T)).get("daily:d")).toEqual({ spent: 1000, reserved: 0 });
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => charge(i % 2 === 0 ? a : b, { lines, keys: ["daily:d", "total"], amount: 100, enforce: true, now: T })));
+    expect(results.filter((r) => r.ok)).toHaveLength(10);
+    // Each admitted charge moved the spend by exactly its amount, one after another.
+    const afters = results.flatMap((r) => r.settled.filter((l) => l.key === "daily:d").map((l) => [l.spentBefore, l.spentAfter]));
+    expect(afters.sort((x, y) => (x[0] ?? 0) - (y[0] ?? 0))).toEqual(Array.from({ length: 10 }, (_, i) => [i * 100, i * 100 + 100]));
+    expect(Object.fromEntries(await a.read(["daily:d", "total"], T))).toEqual({ "daily:d": { spent: 1000, reserved: 0 }, total: { spent: 1000, reserved: 0 } });
+  });
+
+  it_("charges and reserves racing from two handles share one limit and never pass it", async () => {
+    const a = fresh();
+    const b = h.again();
+    const lines = [{ key: "total", limit: 1000 }];
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => {
+        const s = i % 2 === 0 ? a : b;
+        return i % 4 < 2 ? charge(s, { lines, keys: ["total"], amount: 100, enforce: true, now: T }) : reserve(s, `r${i}`, 100, lines);
+      }),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(10);
+    const t = (await a.read(["total"], T)).get("total");
+    expect((t?.spent ?? 0) + (t?.reserved ?? 0)).toBe(1000);
   });
 
   it_("enforce false always reserves (warn and log modes)", async () => {
@@ -331,6 +393,8 @@ describe.each(KINDS)("budget store contract: $name", (kind) => {
     await s.settle({ id: "a", keys: ["total"], amount: big, now: T });
     await s.settle({ id: "x", keys: ["total"], amount: 7, now: T });
     expect((await s.read(["total"], T)).get("total")).toEqual({ spent: big + 7, reserved: 0 });
+    expect((await charge(s, { lines: [{ key: "total", limit: big + 9 }], keys: ["total"], amount: 2, enforce: true, now: T })).settled).toEqual([{ key: "total", spentBefore: big + 7, spentAfter: big + 9 }]);
+    expect((await charge(s, { lines: [{ key: "total", limit: big + 9 }], keys: ["total"], amount: 1, enforce: true, now: T })).ok).toBe(false);
   });
 
   it_("two handles (two processes) share the budget: concurrent reserves never pass the limit", async () => {

@@ -11,3 +11,6 @@ export interface PersistentStore extends SharedBudgetStore {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** A persistent store that also charges a record in one atomic step (SharedBudgetStore.charge). */
+export type ChargingStore = PersistentStore & Required<Pick<SharedBudgetStore, "charge">>;
