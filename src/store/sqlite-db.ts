@@ -3,7 +3,7 @@
 // ./sqlite-store.ts runs these inside its BEGIN IMMEDIATE transactions.
 
 import type Database from "better-sqlite3";
-import { roleOf, TOTAL_KEY } from "../core/policy/keys.js";
+import { DAILY_PREFIX, roleOf, TOTAL_KEY } from "../core/policy/keys.js";
 import { SETTLED_ID_RETENTION_MS, type KeyTotals } from "../core/policy/store.js";
 import type { Nanos } from "../core/money.js";
 import { SPEND_TABLES, type SpendTable } from "./sqlite-schema.js";
@@ -108,10 +108,12 @@ export class BudgetDb {
 }
 
 // The table and row of a budget key (keys.ts names them; roleOf reads anything unprefixed as the total).
+// A day's row is its key after "daily:" as is: "2026-11-28" for a UTC day (the rows of every earlier
+// aegis, still counted), "2026-11-28@Europe/Berlin" for another zone's.
 const rowOf = (key: string): { table: SpendTable; name: string } => {
   if (key === TOTAL_KEY) return { table: SPEND_TABLES.total, name: "total" };
   const role = roleOf(key);
-  if (role.kind === "daily") return { table: SPEND_TABLES.daily, name: role.day };
+  if (role.kind === "daily") return { table: SPEND_TABLES.daily, name: key.slice(DAILY_PREFIX.length) };
   if (role.kind === "agent") return { table: SPEND_TABLES.agent, name: role.agentId };
   if (role.kind === "model") return { table: SPEND_TABLES.model, name: role.model };
   return { table: SPEND_TABLES.other, name: key };

@@ -1,9 +1,10 @@
 // The SQLite budget database's tables. Money is integer nano-USD (SQLite INTEGER, exact up to
 // 2^53 nanos ≈ $9 million). One table per kind of budget key (see roleOf in core/policy/keys.ts):
-// the total, each day (the configured zone's calendar day), each agent, each model; plus the open
-// reservations with their lease expiry; and the reservation ids already settled, so a settle sent
-// twice is counted once. `reserved_nanos` is the sum of the open reservations on a row, kept in step
-// with `reservations` inside the same transactions.
+// the total, each day (a calendar day of one daily_reset_timezone: runs of different zones have
+// different rows), each agent, each model; plus the open reservations with their lease expiry; and
+// the reservation ids already settled, so a settle sent twice is counted once. `reserved_nanos` is
+// the sum of the open reservations on a row, kept in step with `reservations` inside the same
+// transactions.
 
 /**
  * Version of the schema below; a newer database is refused rather than misread. Tables only ever
@@ -35,7 +36,7 @@ CREATE TABLE IF NOT EXISTS ${name} (
 export const SCHEMA_SQL = [
   `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;`,
   spendTable(SPEND_TABLES.total, "always 'total'"),
-  spendTable(SPEND_TABLES.daily, "the day, YYYY-MM-DD in daily_reset_timezone"),
+  spendTable(SPEND_TABLES.daily, "the day: YYYY-MM-DD (UTC) or YYYY-MM-DD@<zone> (daily_reset_timezone)"),
   spendTable(SPEND_TABLES.agent, "agent id (its own calls and its descendants')"),
   spendTable(SPEND_TABLES.model, "model as the call named it"),
   spendTable(SPEND_TABLES.other, "any other budget key, whole"),

@@ -3,12 +3,15 @@
 import type { Limits } from "./types.js";
 import type { AgentTree } from "./agent-tree.js";
 import type { BudgetLine } from "./store.js";
-import { agentKey, dailyKey, modelKey, TOTAL_KEY } from "./keys.js";
+import { agentKey, modelKey, TOTAL_KEY } from "./keys.js";
 
-/** The shared budgets a call is charged to: the day, the total, and every budgeted agent on its path. */
-export function budgetLinesFor(limits: Limits, tree: AgentTree, day: string, agentId: string): BudgetLine[] {
+/**
+ * The shared budgets a call is charged to: the day (`dayKey`, the store key dailyKey built for the
+ * call's day in the daily budget's zone), the total, and every budgeted agent on its path.
+ */
+export function budgetLinesFor(limits: Limits, tree: AgentTree, dayKey: string, agentId: string): BudgetLine[] {
   const lines: BudgetLine[] = [
-    { key: dailyKey(day), ...(limits.daily !== undefined ? { limit: limits.daily } : {}) },
+    { key: dayKey, ...(limits.daily !== undefined ? { limit: limits.daily } : {}) },
     { key: TOTAL_KEY, ...(limits.budget !== undefined ? { limit: limits.budget } : {}) },
   ];
   for (const a of tree.pathOf(agentId)) {

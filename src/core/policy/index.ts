@@ -6,7 +6,8 @@ import type { AgentSpec, Limits } from "./types.js";
 import type { SharedBudgetStore } from "./store.js";
 import { AgentTree, defaultAgentOf } from "./agent-tree.js";
 import { utcDayKey, zonedDayKey, type DayKey } from "./day-key.js";
-import { dayWindowLabel, UTC_ZONE } from "./day-window.js";
+import { dayWindowLabel } from "./day-window.js";
+import { canonicalZone, UTC_ZONE } from "./zone-name.js";
 import { createMemoryStore } from "./memory-store.js";
 import { SessionGovernor } from "./session-governor.js";
 
@@ -17,7 +18,8 @@ export type * from "./store.js";
 export { createMemoryStore } from "./memory-store.js";
 export { defaultAgentOf, FALLBACK_AGENT } from "./agent-tree.js";
 export { utcDayKey, zonedDayKey, type DayKey } from "./day-key.js";
-export { agentKey, dailyKey, modelKey, roleOf, TOTAL_KEY, type BudgetRole } from "./keys.js";
+export { agentKey, dailyKey, DAILY_PREFIX, modelKey, roleOf, TOTAL_KEY, type BudgetRole } from "./keys.js";
+export { canonicalZone, isUtcZone, UTC_ZONE } from "./zone-name.js";
 export { dayEndsAt, dayWindowLabel } from "./day-window.js";
 export { SETTLED_ID_RETENTION_MS, StoreUnavailableError } from "./store.js";
 
@@ -37,7 +39,10 @@ export interface GovernorOptions {
   store?: SharedBudgetStore;
   /** Reservation ids; must be unique across processes sharing a store (default: sessionId:n). */
   newId?: () => string;
-  /** Calendar day of an instant for the daily budget (default: the date in limits.dailyResetTimezone, else UTC). */
+  /**
+   * Calendar day of an instant for the daily budget (default: the date in limits.dailyResetTimezone,
+   * else UTC). The day's store key is qualified by limits.dailyResetTimezone either way (see dailyKey).
+   */
   dayKey?: DayKey;
   /** Lease of a reservation in a shared store (default 15 minutes). */
   reservationLeaseMs?: number;
@@ -52,6 +57,8 @@ export interface GovernorOptions {
 /** Creates the cost governor of one session (DESIGN §6). Throws on a malformed agent tree. */
 export function createGovernor(options: GovernorOptions): Governor {
   let seq = 0;
+  // One spelling per zone, so every run of that zone charges the same day rows and names it alike.
+  const zone = canonicalZone(options.limits.dailyResetTimezone ?? UTC_ZONE);
   return new SessionGovernor({
     sessionId: options.sessionId,
     limits: options.limits,
@@ -62,11 +69,10 @@ export function createGovernor(options: GovernorOptions): Governor {
     clock: options.clock,
     store: options.store ?? createMemoryStore(),
     newId: options.newId ?? (() => `${options.sessionId}:${++seq}`),
-    dayKey:
-      options.dayKey ??
-      (options.limits.dailyResetTimezone !== undefined ? zonedDayKey(options.limits.dailyResetTimezone) : utcDayKey),
+    dayKey: options.dayKey ?? (zone === UTC_ZONE ? utcDayKey : zonedDayKey(zone)),
+    dayZone: zone,
     leaseMs: options.reservationLeaseMs ?? DEFAULT_LEASE_MS,
     failOpen: options.storeFailOpen ?? false,
-    dayWindow: (day) => dayWindowLabel(day, options.limits.dailyResetTimezone ?? UTC_ZONE),
+    dayWindow: (day) => dayWindowLabel(day, zone),
   });
 }

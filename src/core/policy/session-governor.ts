@@ -39,6 +39,8 @@ export interface GovernorDeps {
   store: SharedBudgetStore;
   newId: () => string;
   dayKey: DayKey;
+  /** The daily budget's zone, canonical (canonicalZone): day keys are qualified by it unless it is UTC. */
+  dayZone: string;
   leaseMs: number;
   /** Admit (with a logged warning) instead of blocking when the store is unavailable. */
   failOpen: boolean;
@@ -250,7 +252,7 @@ export class SessionGovernor implements Governor {
 
   async report(): Promise<SessionReport> {
     const now = this.d.clock();
-    const day = dailyKey(this.d.dayKey(now));
+    const day = this.dailyKeyAt(now);
     const totals = await this.d.store.read([TOTAL_KEY, day], now).catch((error: unknown) => {
       unavailable(error); // the report still has the session's own figures
       return new Map<string, KeyTotals>();
@@ -310,7 +312,12 @@ export class SessionGovernor implements Governor {
   }
 
   private linesFor(agentId: string, now: number): BudgetLine[] {
-    return budgetLinesFor(this.d.limits, this.d.tree, this.d.dayKey(now), agentId);
+    return budgetLinesFor(this.d.limits, this.d.tree, this.dailyKeyAt(now), agentId);
+  }
+
+  // The store key of the day `now` falls in, in the daily budget's zone.
+  private dailyKeyAt(now: number): string {
+    return dailyKey(this.d.dayKey(now), this.d.dayZone);
   }
 
   private settleKeys(r: Pick<OpenReservation, "lines" | "agentId">, model: string): string[] {
