@@ -54,7 +54,7 @@ be executed; 127 the agent was not found. Other commands: 0 success, 1 a failed 
     .option("--since <date>", "only calls at or after this ISO date/time")
     .option("--until <date>", "only calls before this ISO date/time")
     .option("--tz <zone>", "IANA time zone for days (default UTC)")
-    .option("--store <url>", "also show the shared budget store's totals (today in the --tz zone, all time): a SQLite path or redis://host:port/db")
+    .option("--store <url>", "also show the shared budget store's totals (today: the day row of runs whose daily_reset_timezone is the --tz zone; all time): a SQLite path or redis://host:port/db")
     .exitOverride()
     .action(async (ledgers: string[], opts: Record<string, unknown>) => {
       const { reportCommand } = await import("./commands/report.js");
