@@ -14,7 +14,7 @@ import { blockMessage, leastUsage, worstCaseUsage } from "./admission.js";
 import { endWithStreamError, relayBody, responseFraming } from "./relay.js";
 import { sendProviderJson } from "./answer.js";
 import type { ProxyDeps } from "./deps.js";
-import type { UpstreamClient } from "./client.js";
+import { UpstreamRequestError, type UpstreamClient } from "./client.js";
 
 /** Where and how a metered call is forwarded. */
 export interface MeteredTarget {
@@ -137,9 +137,18 @@ async function forward(deps: ProxyDeps, client: UpstreamClient, t: MeteredTarget
         signal: controller.signal,
       });
     } catch (error) {
-      await close(() => deps.service.release(a.reservationId));
       const code = (error as { code?: unknown } | null)?.code;
-      sendProviderJson(res, adapter, 502, "unavailable", `aegis: cannot reach the ${provider} upstream ${t.origin}${typeof code === "string" ? ` (${code})` : ""}`);
+      const why = typeof code === "string" ? ` (${code})` : "";
+      if (error instanceof UpstreamRequestError && error.requestSent) {
+        // The upstream had the whole request and may have run (and billed) it before the
+        // connection died: count the worst case rather than let the money go unrecorded.
+        await close(() => billEstimate(a.model));
+        deps.notify(`aegis: the ${provider} connection failed after the request for ${a.model} was sent${why}; billed its worst-case estimate, since the upstream may have run it`);
+        sendProviderJson(res, adapter, 502, "unavailable", `aegis: the ${provider} upstream ${t.origin} dropped the connection without answering${why}`);
+        return;
+      }
+      await close(() => deps.service.release(a.reservationId));
+      sendProviderJson(res, adapter, 502, "unavailable", `aegis: cannot reach the ${provider} upstream ${t.origin}${why}`);
       return;
     }
     payload = undefined;
