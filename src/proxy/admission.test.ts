@@ -3,6 +3,11 @@ import type { ModelPrice } from "../core/pricing/types.js";
 import type { Decision } from "../core/policy/types.js";
 import { blockMessage, worstCaseUsage } from "./admission.js";
 import { DEFAULT_MAX_OUTPUT_TOKENS } from "./estimate.js";
+import { costOf } from "../core/pricing/cost.js";
+import { buildPricingTable, resolveModel } from "../core/pricing/resolve.js";
+import { createGovernor } from "../core/policy/index.js";
+import { usdToNanos } from "../core/money.js";
+import { anthropicAdapter } from "./providers/anthropic.js";
 
 const price = (p: Partial<ModelPrice>): ModelPrice => ({ id: "m", provider: "anthropic", input: 3, output: 15, source: "test", checked: "2026-01-01", origin: "builtin", ...p });
 const call = { requested: 100, choices: 1, billsOutput: true, cacheWrites: "none" as const };
@@ -24,6 +29,45 @@ describe("worstCaseUsage", () => {
     expect(worstCaseUsage("m", price({ maxOutputTokens: 64 }), 1, call).outputTokens).toBe(64);
     expect(worstCaseUsage("m", undefined, 1, { ...call, requested: undefined }).outputTokens).toBe(DEFAULT_MAX_OUTPUT_TOKENS);
     expect(worstCaseUsage("m", undefined, 1, { ...call, billsOutput: false }).outputTokens).toBe(0);
+  });
+});
+
+describe("worstCaseUsage with server-side web searches", () => {
+  const pricing = buildPricingTable();
+  const sonnet = resolveModel(pricing, "claude-sonnet-4");
+
+  it("counts the searches the request allows, priced at $10 per 1,000 on top of the tokens", () => {
+    if (sonnet === undefined) throw new Error("claude-sonnet-4 is not priced");
+    const tokensOnly = worstCaseUsage("claude-sonnet-4", sonnet, 1000, { ...call, requested: 200 });
+    const searching = worstCaseUsage("claude-sonnet-4", sonnet, 1000, { ...call, requested: 200, webSearches: 5 });
+    expect(tokensOnly).not.toHaveProperty("webSearchRequests");
+    expect(searching.webSearchRequests).toBe(5);
+    // 1000 × $3/M + 200 × $15/M = $0.006; 5 searches add $0.05.
+    expect(costOf(tokensOnly, sonnet)).toBe(6_000_000);
+    expect(costOf(searching, sonnet)).toBe(56_000_000);
+    expect(worstCaseUsage("claude-sonnet-4", sonnet, 1000, { ...call, webSearches: 0 })).not.toHaveProperty("webSearchRequests");
+  });
+
+  it("lets the per-call limit block a call whose searches alone exceed it, from the request's own tools", async () => {
+    const governor = createGovernor({ sessionId: "s", limits: { alertThreshold: 1, onExceed: "block", loop: { windowSeconds: 60, threshold: 100 }, perCall: usdToNanos(0.05) }, agents: [], pricing, clock: () => 0 });
+    // The admission path of the proxy: the adapter's facts → worst case → governor.
+    const admit = (tools: unknown[] | undefined) => {
+      const body = { model: "claude-sonnet-4", max_tokens: 10, messages: [{ role: "user", content: "hi" }], ...(tools !== undefined ? { tools } : {}) };
+      const raw = Buffer.from(JSON.stringify(body));
+      const f = anthropicAdapter.inspect({ action: "meter", kind: "messages" }, body, raw);
+      const estimate = worstCaseUsage("claude-sonnet-4", sonnet, raw.length, { requested: f.maxOutputTokens, choices: f.choices, billsOutput: f.billsOutput, cacheWrites: f.cacheWrites, webSearches: f.webSearches });
+      return governor.admit({ usage: estimate, fingerprint: JSON.stringify(tools ?? null) });
+    };
+    // Tokens alone are far below $0.05: allowed.
+    expect((await admit(undefined)).decision.action).toBe("allow");
+    // max_uses 6 → $0.06 of searches alone: over the limit before any token.
+    const six = await admit([{ type: "web_search_20250305", name: "web_search", max_uses: 6 }]);
+    expect(six.decision).toMatchObject({ action: "block", dimension: "per_call" });
+    expect(six.reservationId).toBeUndefined();
+    // No max_uses: the default bound of 10 searches ($0.10) blocks too.
+    expect((await admit([{ type: "web_search_20260209", name: "web_search" }])).decision).toMatchObject({ action: "block", dimension: "per_call" });
+    // max_uses 2 → $0.02 + tokens: allowed.
+    expect((await admit([{ type: "web_search_20250305", name: "web_search", max_uses: 2 }])).decision.action).toBe("allow");
   });
 });
 

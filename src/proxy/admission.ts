@@ -7,12 +7,15 @@ import type { ModelPrice } from "../core/pricing/types.js";
 import type { Usage } from "../core/usage.js";
 import { outputTokenBound } from "./estimate.js";
 
-/** The worst-case usage of a call: `promptTokens` in the dearest input bucket, output at its bound. */
+/**
+ * The worst-case usage of a call: `promptTokens` in the dearest input bucket, output at its bound,
+ * and the most server-side web searches it can bill (`webSearches`, from the adapter's facts).
+ */
 export function worstCaseUsage(
   model: string,
   price: ModelPrice | undefined,
   promptTokens: number,
-  call: { requested: number | undefined; choices: number; billsOutput: boolean; cacheWrites: "none" | "5m" | "1h" },
+  call: { requested: number | undefined; choices: number; billsOutput: boolean; cacheWrites: "none" | "5m" | "1h"; webSearches?: number | undefined },
 ): Usage {
   const usage: Usage = {
     model,
@@ -30,6 +33,8 @@ export function worstCaseUsage(
   if (w1h > input && w1h >= w5m) usage.cacheWrite1hTokens = promptTokens;
   else if (w5m > input) usage.cacheWrite5mTokens = promptTokens;
   else usage.inputTokens = promptTokens;
+  // costOf prices them at the model's per-search rate (webSearchPer1k; every Anthropic entry has one).
+  if ((call.webSearches ?? 0) > 0) usage.webSearchRequests = call.webSearches;
   return usage;
 }
 
@@ -53,7 +58,7 @@ export function leastUsage(model: string, promptTokenBound: number): Usage {
 // What the user can change, by the dimension that blocked.
 const HINTS: Partial<Record<Dimension, string>> = {
   per_call:
-    "Raise cost.per_call_limit_usd in aegis.yaml, or lower the request's output limit (max_tokens) or prompt: the proxy checks a call's worst case (prompt bytes, output limit) before sending it.",
+    "Raise cost.per_call_limit_usd in aegis.yaml, or lower the request's output limit (max_tokens), its prompt or its web search tool's max_uses: the proxy checks a call's worst case (prompt bytes, output limit, searches) before sending it.",
   per_session: "Raise cost.per_session_limit_usd in aegis.yaml to let one run spend more.",
   daily: "Raise cost.daily_budget_usd in aegis.yaml, or wait for the daily reset.",
   per_minute_tokens: "Wait for the rolling minute to pass, or raise cost.per_minute_tokens in aegis.yaml.",

@@ -7,6 +7,7 @@ import { UsageShapeError, type Usage } from "../../core/usage.js";
 import { usageFromAnthropic, type AnthropicUsageWire } from "../../core/usage-converters.js";
 import { positiveInt } from "../estimate.js";
 import { objectAt, parseJson, stringAt } from "./fields.js";
+import { webSearchBound } from "./anthropic-tools.js";
 import type { CallKind, ErrorKind, ProviderAdapter, StreamUsageTracker } from "./types.js";
 
 // POSTs that cannot spend: token counting and file uploads.
@@ -103,6 +104,8 @@ export const anthropicAdapter: ProviderAdapter = {
       fingerprintInput: [body.system ?? null, body.messages ?? null],
       billsOutput: true,
       cacheWrites,
+      // Web searches bill per request on top of the tokens: the worst case counts them.
+      webSearches: webSearchBound(body.tools),
     };
   },
   usageFromBody: usageOf,

@@ -41,6 +41,11 @@ export interface CallFacts {
    */
   cacheWrites: "none" | "5m" | "1h";
   /**
+   * The most server-side web searches the call can bill (Anthropic web search tool: its
+   * `max_uses`, else a documented default); absent or 0 when it cannot search.
+   */
+  webSearches?: number;
+  /**
    * A replacement request body when aegis must change what is forwarded (OpenAI streams: ask for
    * usage). When set, `hideUsageOnlyChunk` says the client did not ask for the usage chunk.
    */
