@@ -2,13 +2,15 @@
 // Each chunk is written to the client first and parsed after (streams keep their time to first
 // token); only when aegis must hide the usage chunk it asked for are events re-emitted one by one.
 // If the client goes away the upstream is still read (the caller bounds how long) so the call's
-// final usage is known and billed.
+// final usage is known and billed. A compressed body (an upstream that ignored aegis's
+// `accept-encoding: identity`) is relayed unchanged and a decoded copy is parsed (./decoded-body.ts).
 import type { ServerResponse } from "node:http";
 import type { Readable } from "node:stream";
 import type { Usage } from "../core/usage.js";
 import { JsonArraySplitter } from "./json-array-stream.js";
 import { SseParser, type SseEvent } from "./sse.js";
 import { parseJson } from "./providers/fields.js";
+import { BodyDecoder, bodyCoding } from "./decoded-body.js";
 import type { CallKind, Framing, ProviderAdapter } from "./providers/types.js";
 
 /** Largest non-streamed response body copied for usage (bigger ones are billed at the estimate). */
@@ -22,6 +24,8 @@ export interface RelayOutcome {
   complete: boolean;
   /** The client went away before the response was fully sent. */
   clientGone: boolean;
+  /** Why the usage could not be read, when aegis knows (an undecodable or oversized body). */
+  why?: string;
 }
 
 /** What the relay needs to know about the call. */
@@ -29,8 +33,10 @@ export interface RelayCall {
   adapter: ProviderAdapter;
   kind: CallKind;
   model: string;
-  /** The client did not ask for OpenAI's usage-only chunk: withhold it. */
+  /** The client did not ask for OpenAI's usage-only chunk: withhold it (uncompressed bodies only). */
   hideUsageOnlyChunk: boolean;
+  /** The upstream response's content-encoding header, if any. */
+  contentEncoding?: string | string[] | undefined;
 }
 
 /** The framing of a response body from its status and content type. */
@@ -43,8 +49,10 @@ export function responseFraming(status: number, contentType: string | undefined,
 /** Relays `body` to `res` (headers already sent) and resolves with the usage once it has ended. */
 export function relayBody(body: Readable, res: ServerResponse, framing: Framing, call: RelayCall): Promise<RelayOutcome> {
   const { adapter, kind, model } = call;
+  const coding = bodyCoding(call.contentEncoding);
   const tracker = framing === "json" ? undefined : adapter.streamTracker(kind, model);
-  const hide = framing === "sse" && call.hideUsageOnlyChunk ? tracker?.hide : undefined;
+  // Compressed events cannot be re-emitted one by one: such a body passes unchanged, usage chunk included.
+  const hide = framing === "sse" && call.hideUsageOnlyChunk && coding.kind === "identity" ? tracker?.hide : undefined;
   const sse = framing === "sse" ? new SseParser() : undefined;
   const splitter = framing === "json-array" ? new JsonArraySplitter() : undefined;
   const copy: Buffer[] = [];
@@ -53,12 +61,28 @@ export function relayBody(body: Readable, res: ServerResponse, framing: Framing,
 
   const onEvent = (e: SseEvent): void => tracker?.onEvent(e);
   const onElement = (data: string): void => tracker?.onEvent({ event: undefined, data, raw: data });
+  // Reads the body's (decoded) bytes for usage.
+  const read = (chunk: Buffer): void => {
+    if (sse !== undefined) sse.pushBytes(chunk, onEvent);
+    else if (splitter !== undefined) splitter.pushBytes(chunk, onElement);
+    else if ((copied += chunk.length) <= MAX_JSON_COPY) copy.push(chunk);
+  };
+  const decoder = coding.kind === "decode" ? new BodyDecoder(coding.codings, read, framing === "json" ? MAX_JSON_COPY : undefined) : undefined;
+
+  // The body is paused while the client or the decoder asks to wait.
+  let clientFull = false;
+  let decoderFull = false;
+  const flow = (): void => {
+    if (clientFull || decoderFull) body.pause();
+    else body.resume();
+  };
 
   // The client left: stop writing but keep reading (the caller bounds how long) for the usage.
   const leave = (): void => {
     if (clientGone) return;
     clientGone = true;
-    body.resume();
+    clientFull = false;
+    flow();
   };
   if (res.destroyed) leave();
   else {
@@ -70,23 +94,34 @@ export function relayBody(body: Readable, res: ServerResponse, framing: Framing,
   const send = (data: Buffer | string): void => {
     if (clientGone) return;
     if (!res.write(data)) {
-      body.pause();
-      res.once("drain", () => body.resume());
+      clientFull = true;
+      flow();
+      res.once("drain", () => {
+        clientFull = false;
+        flow();
+      });
     }
   };
 
   return new Promise<RelayOutcome>((resolve) => {
     let settled = false;
+    let ended = false;
     const finish = (complete: boolean): void => {
       if (settled) return;
       settled = true;
+      if (!complete) decoder?.destroy();
       if (sse !== undefined) sse.end(onEvent);
       splitter?.end(onElement);
       let usage = tracker?.usage();
       if (framing === "json" && copied <= MAX_JSON_COPY && copy.length > 0) {
         usage = adapter.usageFromBody(kind, parseJson(Buffer.concat(copy).toString("utf8")), model);
       }
-      resolve({ usage, complete, clientGone });
+      let why = decoder?.failure;
+      if (coding.kind === "unsupported") why = `its content-encoding "${coding.coding}" cannot be decoded by aegis`;
+      else if (framing === "json" && copied > MAX_JSON_COPY) why = `its body exceeds ${MAX_JSON_COPY} bytes`;
+      // Usage read from part of a body is not the call's usage.
+      if (why !== undefined) usage = undefined;
+      resolve({ usage, complete, clientGone, ...(why !== undefined ? { why } : {}) });
     };
 
     body.on("data", (chunk: Buffer) => {
@@ -100,12 +135,20 @@ export function relayBody(body: Readable, res: ServerResponse, framing: Framing,
         if (out !== "") send(out);
         return;
       }
-      send(chunk);
-      if (sse !== undefined) sse.pushBytes(chunk, onEvent);
-      else if (splitter !== undefined) splitter.pushBytes(chunk, onElement);
-      else if ((copied += chunk.length) <= MAX_JSON_COPY) copy.push(chunk);
+      send(chunk); // the client first: decoding and parsing come after
+      if (decoder !== undefined) {
+        if (!decoder.write(chunk)) {
+          decoderFull = true;
+          flow();
+          decoder.onDrain(() => {
+            decoderFull = false;
+            flow();
+          });
+        }
+      } else if (coding.kind === "identity") read(chunk);
     });
     body.once("end", () => {
+      ended = true;
       if (hide !== undefined && sse !== undefined) {
         // A final event without its blank line is flushed by end(): re-emit it too.
         let out = "";
@@ -116,10 +159,15 @@ export function relayBody(body: Readable, res: ServerResponse, framing: Framing,
         if (out !== "") send(out);
       }
       if (!clientGone) res.end();
-      finish(true);
+      if (decoder === undefined) finish(true);
+      else void decoder.end().then(() => finish(true));
     });
-    body.once("error", () => finish(false));
-    body.once("close", () => finish(false));
+    // After "end" the body is complete (its close, or a late error, changes nothing).
+    const cut = (): void => {
+      if (!ended) finish(false);
+    };
+    body.once("error", cut);
+    body.once("close", cut);
   });
 }
 
