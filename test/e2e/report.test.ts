@@ -92,4 +92,30 @@ describe("aegis report (built binary)", () => {
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toContain("--store: expected an existing budget store");
   });
+
+  it("runs whose daily budgets reset in different zones share the store's total, not a day row; the summary and --store --tz name the zone", async () => {
+    const store = join(realpathSync(mkdtempSync(join(dir, "zones-"))), "budget.db");
+    const call = record({ model: "test-model", input_tokens: 1000, output_tokens: 500 }); // $0.015
+    const runIn = (zone: string) => {
+      const sub = realpathSync(mkdtempSync(join(dir, "zone-")));
+      const config = `${TEST_PRICING}store: ${store}\ncost: { daily_budget_usd: 0.02, daily_reset_timezone: ${zone} }\n`;
+      return runAegis({ dir: sub, config, agent: driver(sub, [call]) });
+    };
+    const utc = await runIn("UTC");
+    const berlin = await runIn("Europe/Berlin");
+    // $0.015 each fits each zone's $0.02 daily budget; one day row for both would refuse Berlin's call.
+    for (const r of [utc, berlin]) {
+      expect(r.code).toBe(0);
+      expect(jsonLines<{ body: { action: string } }>(r.stdout)[0]?.body.action).toBe("allow");
+    }
+    expect(utc.stderr).toMatch(/budget store .*budget\.db: today \(\d{4}-\d\d-\d\d UTC\) \$0\.0150, all time \$0\.0150/);
+    expect(berlin.stderr).toMatch(/budget store .*budget\.db: today \(\d{4}-\d\d-\d\d Europe\/Berlin\) \$0\.0150, all time \$0\.0300/);
+    for (const [tz, zone] of [[[], "UTC"], [["--tz", "europe/berlin"], "Europe/Berlin"]] as const) {
+      const r = await aegis([berlin.ledgerPath, "--json", "--store", store, ...tz]);
+      expect(r.exitCode).toBe(0);
+      expect(JSON.parse(r.stdout).store).toMatchObject({ zone, today_usd: 0.015, all_time_usd: 0.03 });
+    }
+    const table = await aegis([berlin.ledgerPath, "--store", store, "--tz", "Europe/Berlin"]);
+    expect(table.stdout).toMatch(/Budget store .*budget\.db: today \(\d{4}-\d\d-\d\d Europe\/Berlin\) \$0\.0150, all time \$0\.0300/);
+  });
 });
