@@ -78,6 +78,7 @@ async function admit(deps: ProxyDeps, t: MeteredTarget, req: IncomingMessage, re
     choices: facts.choices,
     billsOutput: facts.billsOutput,
     cacheWrites: facts.cacheWrites,
+    webSearches: facts.webSearches,
   });
   const clientFingerprint = clientFingerprintFromHeaders(req.headers);
   const admission = await deps.service.admit({
@@ -162,7 +163,8 @@ async function forward(deps: ProxyDeps, client: UpstreamClient, t: MeteredTarget
       if (framing !== "json") res.flushHeaders();
     }
     const kind: CallKind = t.route.kind;
-    const outcome = await relayBody(upstream.body, res, framing, { adapter, kind, model: a.model, hideUsageOnlyChunk: hide });
+    const encoding = upstream.headers["content-encoding"];
+    const outcome = await relayBody(upstream.body, res, framing, { adapter, kind, model: a.model, hideUsageOnlyChunk: hide, contentEncoding: encoding });
     if (!outcome.complete && !outcome.clientGone) endWithStreamError(res, adapter, framing, `aegis: the ${provider} upstream connection failed mid-response`);
 
     const usage = outcome.usage;
@@ -172,7 +174,7 @@ async function forward(deps: ProxyDeps, client: UpstreamClient, t: MeteredTarget
       await close(() => deps.service.release(a.reservationId));
     } else {
       // Money may have been spent but the response did not say how much: bill the worst case.
-      if (outcome.complete) deps.notify(`aegis: the ${provider} response for ${a.model} carried no usage; billed its worst-case estimate`);
+      if (outcome.complete) deps.notify(`aegis: the ${provider} response for ${a.model} carried no usage${outcome.why !== undefined ? ` (${outcome.why})` : ""}; billed its worst-case estimate`);
       await close(() => billEstimate(usage?.model ?? a.model));
     }
   } catch (error) {

@@ -169,11 +169,7 @@ describe("Anthropic server-side web search", () => {
     expect(s.decisions()[0]?.estimated).toBeUndefined();
   });
 
-  // KNOWN GAP (expected to fail): the adapter's facts carry the web search bound and worstCaseUsage
-  // prices it (unit tests: admission.test.ts, anthropic-tools.test.ts), but src/proxy/metered-call.ts
-  // does not pass `webSearches: facts.webSearches` to worstCaseUsage yet. Once it does, this test
-  // passes (checked on a copy with that one line): change `it.fails` to `it`.
-  it.fails("blocks with 402, before the upstream, a call whose web searches alone can exceed the per-call limit", async () => {
+  it("blocks with 402, before the upstream, a call whose web searches alone can exceed the per-call limit", async () => {
     fake.reset({ usage: { input: 1000, output: 200, webSearches: 1 } });
     const s = await open({ perCallUsd: 0.05 });
     const send = (maxUses: number) =>
