@@ -58,6 +58,32 @@ describe("usageFromAnthropic", () => {
     ]);
   });
 
+  it("splits an advisor iteration's cache writes by TTL and names no model as \"\" (unpriceable)", () => {
+    const wire = {
+      input_tokens: 1,
+      output_tokens: 1,
+      iterations: [
+        { type: "message", input_tokens: 1, output_tokens: 1 },
+        {
+          type: "advisor_message",
+          model: "claude-opus-4-6",
+          input_tokens: 50,
+          output_tokens: 60,
+          cache_read_input_tokens: 70,
+          cache_creation_input_tokens: 300,
+          cache_creation: { ephemeral_5m_input_tokens: 100, ephemeral_1h_input_tokens: 200 },
+        },
+        { type: "advisor_message", input_tokens: 5, output_tokens: 6, cache_creation_input_tokens: 40, cache_creation: null },
+      ],
+    };
+    expect(advisorUsagesFromAnthropic(wire)).toEqual([
+      { model: "claude-opus-4-6", inputTokens: 50, cacheReadTokens: 70, cacheWrite5mTokens: 100, cacheWrite1hTokens: 200, outputTokens: 60, reasoningTokens: 0 },
+      { model: "", inputTokens: 5, cacheReadTokens: 0, cacheWrite5mTokens: 40, cacheWrite1hTokens: 0, outputTokens: 6, reasoningTokens: 0 },
+    ]);
+    expect(advisorUsagesFromAnthropic({ input_tokens: 1, output_tokens: 1 })).toEqual([]);
+    expect(() => advisorUsagesFromAnthropic({ iterations: [{ type: "advisor_message", model: "m", input_tokens: -1 }] })).toThrow(expect.objectContaining({ field: "iterations[].input_tokens" }));
+  });
+
   it("uses the top level when a fallback served the turn", () => {
     const wire = {
       input_tokens: 300,

@@ -11,6 +11,8 @@ export interface AnthropicIterationWire {
   output_tokens?: number | null;
   cache_creation_input_tokens?: number | null;
   cache_read_input_tokens?: number | null;
+  /** The TTL split of `cache_creation_input_tokens` (advisor iterations carry it). */
+  cache_creation?: { ephemeral_5m_input_tokens?: number | null; ephemeral_1h_input_tokens?: number | null } | null;
 }
 
 /** Anthropic Messages `usage` as it arrives on the wire (absent or null counts read as zero). */
@@ -89,20 +91,28 @@ export function usageFromAnthropic(model: string, u: AnthropicUsageWire): Usage 
 
 /**
  * Advisor sub-inferences in Anthropic's `iterations`: billed at the advisor model's rates, so they
- * are separate usages (model "" when the API did not name it: unpriceable, hence blocked as unknown).
+ * are separate usages (model "" when the API did not name it: unpriceable, hence treated as an
+ * unknown model, never priced as the executor). Cache writes split by TTL as at the top level (the
+ * advisor tool's `caching` may ask for 1-hour writes). The wire gives no thinking count for them:
+ * their thinking is inside output_tokens, billed as output, and reasoningTokens stays 0.
  */
 export function advisorUsagesFromAnthropic(u: AnthropicUsageWire): Usage[] {
   return (u.iterations ?? [])
     .filter((it) => it.type === "advisor_message")
-    .map((it) => ({
-      model: it.model ?? "",
-      inputTokens: count("iterations[].input_tokens", it.input_tokens),
-      cacheReadTokens: count("iterations[].cache_read_input_tokens", it.cache_read_input_tokens),
-      cacheWrite5mTokens: count("iterations[].cache_creation_input_tokens", it.cache_creation_input_tokens),
-      cacheWrite1hTokens: 0,
-      outputTokens: count("iterations[].output_tokens", it.output_tokens),
-      reasoningTokens: 0,
-    }));
+    .map((it) => {
+      const writes = count("iterations[].cache_creation_input_tokens", it.cache_creation_input_tokens);
+      const w1h = count("iterations[].cache_creation.ephemeral_1h_input_tokens", it.cache_creation?.ephemeral_1h_input_tokens);
+      const w5m = Math.max(count("iterations[].cache_creation.ephemeral_5m_input_tokens", it.cache_creation?.ephemeral_5m_input_tokens), writes - w1h);
+      return {
+        model: typeof it.model === "string" ? it.model : "",
+        inputTokens: count("iterations[].input_tokens", it.input_tokens),
+        cacheReadTokens: count("iterations[].cache_read_input_tokens", it.cache_read_input_tokens),
+        cacheWrite5mTokens: w5m,
+        cacheWrite1hTokens: w1h,
+        outputTokens: count("iterations[].output_tokens", it.output_tokens),
+        reasoningTokens: 0,
+      };
+    });
 }
 
 /**

@@ -27,6 +27,12 @@ export interface Usage {
    * `usage.server_tool_use.web_search_requests`), billed per request, not per token; absent = 0.
    */
   webSearchRequests?: number;
+  /**
+   * Inferences the provider ran inside this call on other models, each billed at its own model's
+   * rates (Anthropic advisor iterations, `usage.iterations[].type === "advisor_message"`): not part
+   * of the counts above. Absent = none.
+   */
+  subInferences?: Usage[];
 }
 
 /** Counts in the prompt-inclusive convention (OpenAI, Gemini, the metering API). */
@@ -94,7 +100,9 @@ export function promptTokensOf(u: Usage): number {
   return u.inputTokens + u.cacheReadTokens + u.cacheWrite5mTokens + u.cacheWrite1hTokens;
 }
 
-/** Tokens that count against a per-minute token limit: the whole prompt plus the output. */
+/** Tokens that count against a per-minute token limit: the whole prompt plus the output, sub-inferences included. */
 export function rateTokensOf(u: Usage): number {
-  return promptTokensOf(u) + u.outputTokens;
+  let tokens = promptTokensOf(u) + u.outputTokens;
+  for (const sub of u.subInferences ?? []) tokens += rateTokensOf(sub);
+  return tokens;
 }

@@ -19,6 +19,19 @@ export interface LedgerTokens {
   web_search_requests?: number;
 }
 
+/**
+ * An inference the provider ran inside a call on another model (an Anthropic advisor iteration):
+ * its own tokens, the entry it was priced as and its cost, which the call's cost_nanos includes.
+ */
+export interface LedgerSubInference {
+  model: string;
+  /** The pricing entry the model resolved to, or null when it could not be priced. */
+  priced_as: string | null;
+  tokens: LedgerTokens;
+  /** Its cost at its own model's rates, or null when unpriced (the call then billed its estimate). */
+  cost_nanos: number | null;
+}
+
 /** First line of a session: what ran, under which config and limits. */
 export interface SessionStartLine {
   v: typeof LEDGER_VERSION;
@@ -62,6 +75,8 @@ export interface DecisionLine {
   action_type?: string;
   /** True when the usage could not be read from the response and the worst-case estimate was billed. */
   estimated?: boolean;
+  /** Sub-inferences on other models (advisor iterations), apart from `tokens`; cost_nanos includes them. */
+  sub_inferences?: LedgerSubInference[];
 }
 
 /** A budget crossing its alert threshold (printed once per crossing). */

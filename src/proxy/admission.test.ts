@@ -71,6 +71,42 @@ describe("worstCaseUsage with server-side web searches", () => {
   });
 });
 
+describe("worstCaseUsage with advisor tools", () => {
+  const pricing = buildPricingTable();
+  const sonnet = resolveModel(pricing, "claude-sonnet-4-6");
+  const opus = { model: "claude-opus-4-6", uses: 3, maxOutputTokens: 1000, cacheWrites: "none" as const };
+
+  it("adds one sub-inference per advisor tool: n runs each reading the transcript so far and writing up to their cap", () => {
+    const w = worstCaseUsage("claude-sonnet-4-6", sonnet, 1000, { ...call, requested: 500, subInferences: [opus] });
+    // Transcript = 1000 prompt + 500 executor output; runs read 1500, 2500, 3500 and write 1000 each.
+    expect(w.subInferences).toEqual([{ model: "claude-opus-4-6", inputTokens: 7500, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 3000, reasoningTokens: 0 }]);
+    expect(worstCaseUsage("m", sonnet, 1000, { ...call, subInferences: [{ ...opus, cacheWrites: "1h" }] }).subInferences?.[0]).toMatchObject({ inputTokens: 0, cacheWrite1hTokens: 3 * 1100 + 3000 });
+    expect(worstCaseUsage("m", sonnet, 1000, { ...call, subInferences: [{ ...opus, maxOutputTokens: undefined, uses: 1 }] }).subInferences?.[0]?.outputTokens).toBe(DEFAULT_MAX_OUTPUT_TOKENS);
+    expect(worstCaseUsage("m", sonnet, 1000, { ...call, subInferences: [{ ...opus, uses: 0 }] })).not.toHaveProperty("subInferences");
+    expect(worstCaseUsage("m", sonnet, 1000, { ...call, subInferences: [{ ...opus, uses: 1e12 }] }).subInferences?.[0]?.outputTokens).toBe(1_000_000);
+  });
+
+  it("prices the advisor at its own model, lets limits refuse it, and refuses an advisor model aegis cannot price", async () => {
+    const governor = createGovernor({ sessionId: "s", limits: { alertThreshold: 1, onExceed: "block", loop: { windowSeconds: 60, threshold: 100 }, perCall: usdToNanos(0.2) }, agents: [], pricing, clock: () => 0 });
+    const admit = (tools: unknown[]) => {
+      const body = { model: "claude-sonnet-4-6", max_tokens: 500, tools, messages: [{ role: "user", content: "plan" }] };
+      const raw = Buffer.from(JSON.stringify(body));
+      const f = anthropicAdapter.inspect({ action: "meter", kind: "messages" }, body, raw);
+      const estimate = worstCaseUsage("claude-sonnet-4-6", sonnet, raw.length, { requested: f.maxOutputTokens, choices: f.choices, billsOutput: f.billsOutput, cacheWrites: f.cacheWrites, subInferences: f.subInferences });
+      return governor.admit({ usage: estimate, fingerprint: JSON.stringify(tools) });
+    };
+    // One Opus run capped at 1,000 tokens: well under $0.20.
+    expect((await admit([{ type: "advisor_20260301", name: "advisor", model: "claude-opus-4-6", max_uses: 1, max_tokens: 1000 }])).decision.action).toBe("allow");
+    // Ten runs of up to 1,000 Opus tokens ($0.025 each in output alone) exceed it.
+    expect((await admit([{ type: "advisor_20260301", name: "advisor", model: "claude-opus-4-6", max_tokens: 1000 }])).decision).toMatchObject({ action: "block", dimension: "per_call" });
+    // An advisor model with no price: refused before the call, naming it.
+    const unknown = await admit([{ type: "advisor_20260301", name: "advisor", model: "claude-advisor-x", max_uses: 1 }]);
+    expect(unknown.decision).toMatchObject({ action: "block", dimension: "unknown_model" });
+    expect(unknown.decision.reason).toContain('Unknown model "claude-advisor-x"');
+    expect(unknown.reservationId).toBeUndefined();
+  });
+});
+
 describe("blockMessage", () => {
   const decision = (dimension: Decision["dimension"], reason: string): Decision => ({ action: "block", dimension, reason, cost: 0, cumulative: 0, fatal: false, alerts: [] });
 

@@ -6,16 +6,25 @@ import type { Decision, Dimension } from "../core/policy/types.js";
 import type { ModelPrice } from "../core/pricing/types.js";
 import type { Usage } from "../core/usage.js";
 import { outputTokenBound } from "./estimate.js";
+import type { SubInferenceBound } from "./providers/types.js";
 
 /**
  * The worst-case usage of a call: `promptTokens` in the dearest input bucket, output at its bound,
- * and the most server-side web searches it can bill (`webSearches`, from the adapter's facts).
+ * the most server-side web searches it can bill, and the sub-inferences (advisor runs) it allows
+ * (`webSearches`, `subInferences`: from the adapter's facts).
  */
 export function worstCaseUsage(
   model: string,
   price: ModelPrice | undefined,
   promptTokens: number,
-  call: { requested: number | undefined; choices: number; billsOutput: boolean; cacheWrites: "none" | "5m" | "1h"; webSearches?: number | undefined },
+  call: {
+    requested: number | undefined;
+    choices: number;
+    billsOutput: boolean;
+    cacheWrites: "none" | "5m" | "1h";
+    webSearches?: number | undefined;
+    subInferences?: readonly SubInferenceBound[] | undefined;
+  },
 ): Usage {
   const usage: Usage = {
     model,
@@ -35,7 +44,38 @@ export function worstCaseUsage(
   else usage.inputTokens = promptTokens;
   // costOf prices them at the model's per-search rate (webSearchPer1k; every Anthropic entry has one).
   if ((call.webSearches ?? 0) > 0) usage.webSearchRequests = call.webSearches;
+  const subs = (call.subInferences ?? []).filter((b) => b.uses > 0).map((b) => subInferenceWorstCase(b, promptTokens + usage.outputTokens));
+  if (subs.length > 0) usage.subInferences = subs;
   return usage;
+}
+
+/**
+ * A clamp on an advisor tool's runs, so an absurd `max_uses` cannot overflow the token counts: 100×
+ * the server-tool loop's default of 10 iterations, after which Anthropic pauses the turn.
+ */
+export const MAX_SUB_INFERENCE_USES = 1_000;
+
+/**
+ * The worst case of one advisor tool, as one usage on the advisor's model. Each run reads the whole
+ * transcript so far — at most the prompt and the executor's output (`transcript`) plus the earlier
+ * runs' output — and writes up to its own cap (the tool's max_tokens, else the largest model
+ * output). Run k of n reads transcript + k × cap, so n runs read n × transcript + cap × n(n−1)/2.
+ * Its input sits in the write bucket when the tool caches its prompt: Anthropic write rates are
+ * never below the input rate. Summing the runs into one usage can only raise a long-context tier.
+ */
+function subInferenceWorstCase(b: SubInferenceBound, transcript: number): Usage {
+  const n = Math.min(b.uses, MAX_SUB_INFERENCE_USES);
+  const cap = outputTokenBound(b.maxOutputTokens, undefined);
+  const input = n * transcript + (cap * n * (n - 1)) / 2;
+  return {
+    model: b.model,
+    inputTokens: b.cacheWrites === "none" ? input : 0,
+    cacheReadTokens: 0,
+    cacheWrite5mTokens: b.cacheWrites === "5m" ? input : 0,
+    cacheWrite1hTokens: b.cacheWrites === "1h" ? input : 0,
+    outputTokens: n * cap,
+    reasoningTokens: 0,
+  };
 }
 
 /**
@@ -58,7 +98,7 @@ export function leastUsage(model: string, promptTokenBound: number): Usage {
 // What the user can change, by the dimension that blocked.
 const HINTS: Partial<Record<Dimension, string>> = {
   per_call:
-    "Raise cost.per_call_limit_usd in aegis.yaml, or lower the request's output limit (max_tokens), its prompt or its web search tool's max_uses: the proxy checks a call's worst case (prompt bytes, output limit, searches) before sending it.",
+    "Raise cost.per_call_limit_usd in aegis.yaml, or lower the request's output limit (max_tokens), its prompt, or its web search or advisor tool's max_uses (and the advisor's max_tokens): the proxy checks a call's worst case (prompt bytes, output limit, searches, advisor runs) before sending it.",
   per_session: "Raise cost.per_session_limit_usd in aegis.yaml to let one run spend more.",
   daily: "Raise cost.daily_budget_usd in aegis.yaml, or wait for the daily reset.",
   per_minute_tokens: "Wait for the rolling minute to pass, or raise cost.per_minute_tokens in aegis.yaml.",

@@ -11,7 +11,8 @@ import type { PricingTable } from "../core/pricing/types.js";
 import type { Governor } from "../core/policy/governor.js";
 import type { Decision } from "../core/policy/types.js";
 import type { Usage } from "../core/usage.js";
-import { LEDGER_VERSION, type DecisionLine, type LedgerTokens } from "../ledger/entry.js";
+import { costOf } from "../core/pricing/cost.js";
+import { LEDGER_VERSION, type DecisionLine, type LedgerSubInference, type LedgerTokens } from "../ledger/entry.js";
 import type { LedgerWriter } from "../ledger/writer.js";
 import { whenAnswered, type MeteredCall, type MeteringService } from "../server/index.js";
 import { createHintBook } from "./attribution-hints.js";
@@ -69,6 +70,14 @@ function ledgerTokens(usage: Usage): LedgerTokens {
   return tokens;
 }
 
+// A call's sub-inferences (advisor iterations) as the ledger spells them, each priced on its own.
+function ledgerSubInferences(pricing: PricingTable, subs: readonly Usage[]): LedgerSubInference[] {
+  return subs.map((sub) => {
+    const price = resolveModel(pricing, sub.model);
+    return { model: sub.model, priced_as: price?.id ?? null, tokens: ledgerTokens(sub), cost_nanos: price === undefined ? null : costOf(sub, price) };
+  });
+}
+
 /** Creates the meter of one session. */
 export function createSessionMeter(o: SessionMeterOptions): SessionMeter {
   const totals: MeterTotals = { spent: 0, calls: 0, blocked: 0, warned: 0 };
@@ -108,6 +117,7 @@ export function createSessionMeter(o: SessionMeterOptions): SessionMeter {
     };
     if (call.actionType !== undefined) line.action_type = call.actionType;
     if (extra.estimated === true) line.estimated = true;
+    if (usage.subInferences !== undefined && usage.subInferences.length > 0) line.sub_inferences = ledgerSubInferences(o.pricing, usage.subInferences);
     o.ledger.write(line);
     if (d.action === "block") totals.blocked++;
     else {

@@ -20,6 +20,11 @@ export interface FakeUsage {
   reasoning?: number;
   /** Anthropic server-side web searches (`server_tool_use.web_search_requests`, cumulative in streams). */
   webSearches?: number;
+  /**
+   * Anthropic advisor sub-inferences: reported as `usage.iterations` (the executor's turn, then one
+   * `advisor_message` each), in the JSON usage and the final message_delta; not in the top-level counts.
+   */
+  advisor?: { model?: string; input: number; output: number }[];
 }
 
 /** Behaviour of the fake, changeable between calls. */
@@ -252,6 +257,14 @@ function embeddings(s: FakeSettings, model: string, body: Record<string, unknown
 
 // ---- Anthropic ----
 
+// The executor's turn and the advisor's turns, as `usage.iterations` (only when advisors are set).
+function anthropicIterations(u: FakeUsage, output: number): Record<string, unknown> {
+  if (u.advisor === undefined) return {};
+  const executor = { type: "message", input_tokens: u.input, output_tokens: output, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
+  const advisors = u.advisor.map((a) => ({ type: "advisor_message", ...(a.model !== undefined ? { model: a.model } : {}), input_tokens: a.input, output_tokens: a.output, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 }));
+  return { iterations: [executor, ...advisors] };
+}
+
 function anthropicUsage(u: FakeUsage, output: number, searches = u.webSearches): Record<string, unknown> {
   const w5 = u.cacheWrite ?? 0;
   const w1 = u.cacheWrite1h ?? 0;
@@ -275,7 +288,7 @@ function anthropicJson(s: FakeSettings, model: string): unknown {
     content: [{ type: "text", text: s.text }],
     stop_reason: "end_turn",
     stop_sequence: null,
-    usage: anthropicUsage(s.usage, s.usage.output),
+    usage: { ...anthropicUsage(s.usage, s.usage.output), ...anthropicIterations(s.usage, s.usage.output) },
   };
 }
 
@@ -292,7 +305,7 @@ function anthropicStream(fake: FakeUpstream, res: ServerResponse, model: string)
   frames.push(ev("content_block_stop", { index: 0 }));
   // Cumulative: a consumer that adds deltas instead of overwriting would over-count.
   frames.push(ev("message_delta", { delta: { stop_reason: null, stop_sequence: null }, usage: { output_tokens: Math.max(1, Math.floor(s.usage.output / 2)) } }));
-  frames.push(ev("message_delta", { delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: s.usage.output, input_tokens: null, cache_read_input_tokens: null, ...(s.usage.webSearches !== undefined ? { server_tool_use: { web_search_requests: s.usage.webSearches, web_fetch_requests: null } } : {}) } }));
+  frames.push(ev("message_delta", { delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: s.usage.output, input_tokens: null, cache_read_input_tokens: null, ...(s.usage.webSearches !== undefined ? { server_tool_use: { web_search_requests: s.usage.webSearches, web_fetch_requests: null } } : {}), ...anthropicIterations(s.usage, s.usage.output) } }));
   frames.push(ev("message_stop", {}));
   return stream(fake, res, "text/event-stream; charset=utf-8", frames, parts.length + 2);
 }

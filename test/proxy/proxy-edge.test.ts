@@ -205,3 +205,47 @@ describe("Anthropic server-side web search", () => {
     expect(s.decisions()[0]?.cost_nanos).toBe(6_000_000);
   });
 });
+
+describe("Anthropic advisor iterations", () => {
+  // Executor Sonnet 4.6: 1000 × $3/M + 100 × $15/M = $0.0045. Advisor Opus 4.6: 10,000 × $5/M + 1,000 × $25/M = $0.075.
+  const EXECUTOR = 4_500_000;
+  const ADVISOR = 75_000_000;
+  const messages = (stream: boolean) =>
+    JSON.stringify({
+      model: "claude-sonnet-4-6",
+      max_tokens: 300,
+      stream,
+      tools: [{ type: "advisor_20260301", name: "advisor", model: "claude-opus-4-6" }],
+      messages: [{ role: "user", content: "plan this" }],
+    });
+  const send = async (s: ProxySession, stream: boolean): Promise<void> => {
+    const res = await fetch(`${s.server.proxyUrls.anthropic}/v1/messages`, { method: "POST", body: messages(stream), headers: { "content-type": "application/json", "x-api-key": KEY } });
+    expect(res.status).toBe(200);
+    await res.text();
+    await until(() => s.decisions().length > 0);
+  };
+
+  it.each([false, true])("bills the executor at its rates and each advisor iteration at the advisor model's (stream: %s)", async (stream) => {
+    fake.reset({ usage: { input: 1000, output: 100, advisor: [{ model: "claude-opus-4-6", input: 10_000, output: 1_000 }] } });
+    const s = await open();
+    await send(s, stream);
+    const d = s.decisions()[0];
+    expect(d).toMatchObject({ action: "allow", model: "claude-sonnet-4-6", tokens: { input: 1000, output: 100 }, cost_nanos: EXECUTOR + ADVISOR });
+    expect(d?.sub_inferences).toEqual([
+      { model: "claude-opus-4-6", priced_as: "claude-opus-4.6", tokens: { input: 10_000, cache_read: 0, cache_write_5m: 0, cache_write_1h: 0, output: 1_000, reasoning: 0 }, cost_nanos: ADVISOR },
+    ]);
+    expect(d?.estimated).toBeUndefined();
+  });
+
+  it("an advisor iteration on a model aegis cannot price bills the call's worst-case estimate, with a warning", async () => {
+    fake.reset({ usage: { input: 1000, output: 100, advisor: [{ input: 10_000, output: 1_000 }] } });
+    const s = await open();
+    await send(s, false);
+    const d = s.decisions()[0];
+    expect(d).toMatchObject({ action: "warn", dimension: "unknown_model", sub_inferences: [{ model: "", priced_as: null, cost_nanos: null }] });
+    expect(d?.reason).toMatch(/ran a sub-inference \(an advisor\) on another model\. Unknown model \(none\)/);
+    // Never the executor's cost alone (the advisor priced at zero): the admitted worst case.
+    expect(d?.cost_nanos).toBeGreaterThan(EXECUTOR);
+    expect(s.stderr.join("\n")).toContain("Unknown model (none)");
+  });
+});

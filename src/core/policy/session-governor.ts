@@ -6,8 +6,8 @@
 import type { Nanos } from "../money.js";
 import { rateTokensOf, type Usage } from "../usage.js";
 import type { ModelPrice, PricingTable } from "../pricing/types.js";
-import { resolveModel } from "../pricing/resolve.js";
 import { costOf, describeUnknownModel } from "../pricing/cost.js";
+import { callCostOf } from "../pricing/call-cost.js";
 import { buildReport } from "../report/build-report.js";
 import type { SessionReport } from "../report/types.js";
 import type { Admission, Clock, Governor } from "./governor.js";
@@ -53,6 +53,8 @@ interface Prepared {
   agentId: string;
   usage: Usage;
   price: ModelPrice | undefined;
+  /** The first model of the call (its own or a sub-inference's) that has no price. */
+  unpriced: string | undefined;
   cost: Nanos;
   tokens: number;
   loopKey: string;
@@ -68,6 +70,11 @@ interface OpenReservation {
   leased: boolean;
   /** Set when the admission also settled it in the store (a record): the store's answer. */
   charged?: SettledLine[];
+}
+
+// Says which part of a call could not be priced when it is not the call's own model.
+function unpricedPart(usage: Usage, model: string): string {
+  return model === usage.model ? "" : `This ${usage.model} call ran a sub-inference (an advisor) on another model. `;
 }
 
 /** The in-process Governor implementation (create it with createGovernor). */
@@ -86,7 +93,7 @@ export class SessionGovernor implements Governor {
   async check(call: CallRequest): Promise<Decision> {
     const now = this.d.clock();
     const p = this.prepare(call);
-    if (p.price === undefined) return this.unknownModel(p);
+    if (p.unpriced !== undefined) return this.unknownModel(p);
     const found = this.localFound(p, this.loops.peek(p.loopKey, now), now);
     const lines = this.linesFor(p.agentId, now);
     let totals: Map<string, KeyTotals>;
@@ -115,7 +122,7 @@ export class SessionGovernor implements Governor {
     const p = this.prepare(call);
     // Every attempt counts, blocked or not: a looping agent stays blocked until it stops for a window.
     const attempts = this.loops.attempt(p.loopKey, now);
-    if (p.price === undefined) return this.blocked(this.unknownModel(p));
+    if (p.unpriced !== undefined) return this.blocked(this.unknownModel(p));
     const found = this.localFound(p, attempts, now);
     const lines = this.linesFor(p.agentId, now);
     const enforce = this.d.limits.onExceed === "block";
@@ -179,9 +186,10 @@ export class SessionGovernor implements Governor {
     if (r === undefined) throw new Error(`settle: unknown or already closed reservation "${reservationId}"`);
     this.open.delete(reservationId);
     const now = this.d.clock();
-    const price = resolveModel(this.d.pricing, actual.model);
-    // The money is spent: an answer naming a model we cannot price bills the admitted worst case.
-    const cost = price === undefined ? r.cost : costOf(actual, price);
+    const priced = callCostOf(actual, this.d.pricing);
+    // The money is spent: an answer naming a model we cannot price (its own or a sub-inference's,
+    // e.g. an advisor's) bills the admitted worst case, or what could be priced if that is more.
+    const cost = priced.unpriced === undefined ? priced.cost : Math.max(r.cost, priced.cost);
     const before = this.sessionSpent;
     this.sessionReserved -= r.cost;
     this.sessionSpent += cost;
@@ -209,8 +217,8 @@ export class SessionGovernor implements Governor {
       settledViolations(limits, { cost, sessionSpent: this.sessionSpent, settled, lines: r.lines, callAgent: r.agentId, dayWindow: this.d.dayWindow }),
     );
     const note: Violation | undefined =
-      price === undefined
-        ? { dimension: "unknown_model", reason: `${describeUnknownModel(actual.model)} (billed the admitted estimate)` }
+      priced.unpriced !== undefined
+        ? { dimension: "unknown_model", reason: `${unpricedPart(actual, priced.unpriced)}${describeUnknownModel(priced.unpriced)} (billed the admitted estimate)` }
         : (over ?? storeNote);
     const first = alerts[0];
     const base = { cost, cumulative: this.sessionSpent, fatal: false, alerts };
@@ -277,7 +285,7 @@ export class SessionGovernor implements Governor {
   private prepare(call: CallRequest): Prepared {
     const agentId = call.agentId ?? this.d.defaultAgent;
     const usage = call.usage;
-    const price = resolveModel(this.d.pricing, usage.model);
+    const { price, cost, unpriced } = callCostOf(usage, this.d.pricing);
     const fingerprint =
       call.fingerprint ??
       [call.actionType ?? "", usage.inputTokens, usage.cacheReadTokens, usage.cacheWrite5mTokens, usage.cacheWrite1hTokens, usage.outputTokens].join("|");
@@ -285,7 +293,8 @@ export class SessionGovernor implements Governor {
       agentId,
       usage,
       price,
-      cost: price === undefined ? 0 : costOf(usage, price),
+      unpriced,
+      cost: unpriced === undefined ? cost : 0,
       tokens: rateTokensOf(usage),
       // Keyed by the priced model, so a check naming "gpt-4o" and the record of the answer naming
       // its snapshot "gpt-4o-2024-08-06" count as the same call.
@@ -333,7 +342,9 @@ export class SessionGovernor implements Governor {
   }
 
   private unknownModel(p: Prepared): Decision {
-    return unknownModelDecision(p.usage.model, this.sessionSpent);
+    const model = p.unpriced ?? p.usage.model;
+    const d = unknownModelDecision(model, this.sessionSpent);
+    return { ...d, reason: `${unpricedPart(p.usage, model)}${d.reason}` };
   }
 
   // A session, daily or total block stops the run only when that budget is really exhausted: the

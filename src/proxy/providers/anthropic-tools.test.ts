@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { anthropicAdapter } from "./anthropic.js";
-import { DEFAULT_WEB_SEARCHES_PER_REQUEST, webSearchBound } from "./anthropic-tools.js";
+import { advisorBounds, DEFAULT_ADVISOR_USES_PER_REQUEST, DEFAULT_WEB_SEARCHES_PER_REQUEST, webSearchBound } from "./anthropic-tools.js";
 
 const facts = (body: Record<string, unknown>) => anthropicAdapter.inspect({ action: "meter", kind: "messages" }, body, Buffer.from(JSON.stringify(body)));
 const base = { model: "claude-sonnet-4", max_tokens: 100, messages: [{ role: "user", content: "news?" }] };
@@ -36,5 +36,25 @@ describe("web search bound of an Anthropic request", () => {
     expect(facts(base).webSearches).toBe(0);
     expect(webSearchBound("web_search_20250305")).toBe(0);
     expect(webSearchBound([null, 3, "web_search", { type: 5 }, { name: "web_search" }])).toBe(0);
+  });
+});
+
+describe("advisor tools of an Anthropic request", () => {
+  it("reads the advisor model, max_uses (default 10), max_tokens and the cache writes its caching asks for", () => {
+    const tools = [
+      { type: "advisor_20260301", name: "advisor", model: "claude-opus-4-6", max_uses: 2, max_tokens: 2000, caching: { type: "ephemeral", ttl: "1h" } },
+      { type: "web_search_20250305", name: "web_search" },
+      { name: "client_tool", input_schema: {} },
+    ];
+    expect(facts({ ...base, tools }).subInferences).toEqual([{ model: "claude-opus-4-6", uses: 2, maxOutputTokens: 2000, cacheWrites: "1h" }]);
+    expect(DEFAULT_ADVISOR_USES_PER_REQUEST).toBe(10);
+    expect(advisorBounds([{ type: "advisor_20260301", name: "advisor", model: "claude-opus-4-8", caching: { type: "ephemeral" } }])).toEqual([{ model: "claude-opus-4-8", uses: 10, maxOutputTokens: undefined, cacheWrites: "5m" }]);
+    expect(advisorBounds([{ type: "advisor_20260301", name: "advisor", model: "claude-opus-4-6", caching: null, max_tokens: "big" }])).toEqual([{ model: "claude-opus-4-6", uses: 10, maxOutputTokens: undefined, cacheWrites: "none" }]);
+  });
+
+  it("names no model as \"\" (cannot be priced, so the call is refused as an unknown model) and finds none without advisor tools", () => {
+    expect(advisorBounds([{ type: "advisor_20260301", name: "advisor" }])).toEqual([{ model: "", uses: 10, maxOutputTokens: undefined, cacheWrites: "none" }]);
+    expect(facts(base).subInferences).toEqual([]);
+    expect(advisorBounds({ type: "advisor_20260301" })).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@
 // the worst case includes it. Server tools run inside the API's own sampling loop, so the proxy
 // sees one request however many times they run.
 import { objectAt, stringAt } from "./fields.js";
+import type { SubInferenceBound } from "./types.js";
 
 /**
  * Web searches assumed for a web search tool that sets no `max_uses`. Anthropic documents no
@@ -14,6 +15,13 @@ import { objectAt, stringAt } from "./fields.js";
  * `server_tool_use.web_search_requests`, and a request that sets `max_uses` is bounded exactly.
  */
 export const DEFAULT_WEB_SEARCHES_PER_REQUEST = 10;
+
+/**
+ * Advisor runs assumed for an advisor tool that sets no `max_uses`: the same bound as searches.
+ * Each advisor call is a server-tool call inside the same sampling loop, and Anthropic documents
+ * no default `max_uses` for it either.
+ */
+export const DEFAULT_ADVISOR_USES_PER_REQUEST = DEFAULT_WEB_SEARCHES_PER_REQUEST;
 
 /** A request's `max_uses`: a non-negative number (rounded up), else undefined. */
 function maxUses(tool: Record<string, unknown>): number | undefined {
@@ -36,4 +44,29 @@ export function webSearchBound(tools: unknown): number {
     total += maxUses(tool) ?? DEFAULT_WEB_SEARCHES_PER_REQUEST;
   }
   return total;
+}
+
+/**
+ * The advisor tools a request offers (`type` "advisor_20260301" or any later "advisor_*"): the
+ * advisor model (its `model`; "" when absent, so it cannot be priced), its `max_uses` (else
+ * DEFAULT_ADVISOR_USES_PER_REQUEST), its `max_tokens` output cap, and the cache writes its
+ * `caching` asks for (`ttl: "1h"`, else 5-minute ones).
+ */
+export function advisorBounds(tools: unknown): SubInferenceBound[] {
+  if (!Array.isArray(tools)) return [];
+  const bounds: SubInferenceBound[] = [];
+  for (const entry of tools) {
+    const tool = objectAt(entry);
+    const type = stringAt(tool?.type);
+    if (tool === undefined || type === undefined || !type.startsWith("advisor_")) continue;
+    const cap = tool.max_tokens;
+    const caching = objectAt(tool.caching);
+    bounds.push({
+      model: stringAt(tool.model) ?? "",
+      uses: maxUses(tool) ?? DEFAULT_ADVISOR_USES_PER_REQUEST,
+      maxOutputTokens: typeof cap === "number" && Number.isFinite(cap) && cap > 0 ? Math.ceil(cap) : undefined,
+      cacheWrites: caching === undefined ? "none" : caching.ttl === "1h" ? "1h" : "5m",
+    });
+  }
+  return bounds;
 }

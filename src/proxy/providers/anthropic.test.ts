@@ -65,6 +65,48 @@ describe("anthropic adapter", () => {
     expect(a.usageFromBody("messages", body, "claude-opus-4-6")).toMatchObject({ inputTokens: 1010, outputTokens: 205, cacheReadTokens: 30 });
   });
 
+  it("advisor iterations become sub-inferences at the advisor's model (JSON), on top of the executor's counts", () => {
+    const body = {
+      model: "claude-sonnet-4-6",
+      usage: {
+        input_tokens: 400,
+        output_tokens: 90,
+        iterations: [
+          { type: "message", input_tokens: 150, output_tokens: 40 },
+          { type: "advisor_message", model: "claude-opus-4-6", input_tokens: 900, output_tokens: 700, cache_read_input_tokens: 100, cache_creation_input_tokens: 0 },
+          { type: "message", input_tokens: 250, output_tokens: 50 },
+        ],
+      },
+    };
+    expect(a.usageFromBody("messages", body, "claude-sonnet-4-6")).toEqual({
+      model: "claude-sonnet-4-6",
+      inputTokens: 400,
+      cacheReadTokens: 0,
+      cacheWrite5mTokens: 0,
+      cacheWrite1hTokens: 0,
+      outputTokens: 90,
+      reasoningTokens: 0,
+      subInferences: [{ model: "claude-opus-4-6", inputTokens: 900, cacheReadTokens: 100, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 700, reasoningTokens: 0 }],
+    });
+    // Without advisor iterations there are no sub-inferences at all.
+    expect(a.usageFromBody("messages", { usage: { input_tokens: 1, output_tokens: 1 } }, "claude-sonnet-4-6")).not.toHaveProperty("subInferences");
+  });
+
+  it("stream: advisor iterations from the cumulative message_delta usage become sub-inferences", () => {
+    const t = a.streamTracker("messages", "claude-haiku-4-5");
+    t.onEvent(ev("message_start", { type: "message_start", message: { model: "claude-haiku-4-5-20251001", usage: { input_tokens: 30, output_tokens: 1 } } }));
+    const iterations = [
+      { type: "message", input_tokens: 30, output_tokens: 20 },
+      { type: "advisor_message", model: "claude-opus-4-6", input_tokens: 500, output_tokens: 600 },
+    ];
+    t.onEvent(ev("message_delta", { type: "message_delta", delta: { stop_reason: null }, usage: { output_tokens: 10, iterations: iterations.slice(0, 1) } }));
+    t.onEvent(ev("message_delta", { type: "message_delta", delta: { stop_reason: "end_turn" }, usage: { output_tokens: 45, iterations: [...iterations, { type: "message", input_tokens: 40, output_tokens: 25 }] } }));
+    const usage = t.usage();
+    expect(usage).toMatchObject({ model: "claude-haiku-4-5-20251001", inputTokens: 70, outputTokens: 45 });
+    // The last cumulative list replaces the earlier one: one advisor iteration, not two.
+    expect(usage?.subInferences).toEqual([{ model: "claude-opus-4-6", inputTokens: 500, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 600, reasoningTokens: 0 }]);
+  });
+
   it("stream: message_start usage, then cumulative message_delta usage overwrites (never adds)", () => {
     const t = a.streamTracker("messages", "claude-sonnet-4-5");
     t.onEvent(ev("message_start", { type: "message_start", message: { model: "claude-sonnet-4-5-20250929", usage: { input_tokens: 25, output_tokens: 1, cache_read_input_tokens: 100, cache_creation_input_tokens: 0 } } }));

@@ -1,13 +1,14 @@
 // Anthropic Messages (wire-formats.md §2). `input_tokens` excludes cache reads and writes; writes
 // split into 5-minute and 1-hour TTLs. Streams report usage in `message_start` and then cumulative
 // `message_delta` usage: each delta overwrites, never adds. Compaction runs add
-// `usage.iterations[]`, whose sum is what was billed (the core converter sums them). Web searches
+// `usage.iterations[]`, whose sum is what was billed (the core converter sums them); advisor
+// iterations bill at the advisor model's rates, as sub-inferences. Web searches
 // (`usage.server_tool_use.web_search_requests`) are cumulative in the same way and bill per request.
 import { UsageShapeError, type Usage } from "../../core/usage.js";
-import { usageFromAnthropic, type AnthropicUsageWire } from "../../core/usage-converters.js";
+import { advisorUsagesFromAnthropic, usageFromAnthropic, type AnthropicUsageWire } from "../../core/usage-converters.js";
 import { positiveInt } from "../estimate.js";
 import { objectAt, parseJson, stringAt } from "./fields.js";
-import { webSearchBound } from "./anthropic-tools.js";
+import { advisorBounds, webSearchBound } from "./anthropic-tools.js";
 import type { CallKind, ErrorKind, ProviderAdapter, StreamUsageTracker } from "./types.js";
 
 // POSTs that cannot spend: token counting and file uploads.
@@ -19,10 +20,14 @@ function relative(path: string): string {
 }
 
 // The wire usage normalised by the core converter; a malformed one reads as no usage (the call is
-// then billed at its estimate rather than at a guess).
+// then billed at its estimate rather than at a guess). Advisor iterations, which the top-level
+// counts leave out, ride along as sub-inferences billed at the advisor model's rates.
 function convert(model: string, wire: Record<string, unknown>): Usage | undefined {
   try {
-    return usageFromAnthropic(model, wire as AnthropicUsageWire);
+    const usage = usageFromAnthropic(model, wire as AnthropicUsageWire);
+    const advisors = advisorUsagesFromAnthropic(wire as AnthropicUsageWire);
+    if (advisors.length > 0) usage.subInferences = advisors;
+    return usage;
   } catch (error) {
     if (error instanceof UsageShapeError) return undefined;
     throw error;
@@ -104,8 +109,10 @@ export const anthropicAdapter: ProviderAdapter = {
       fingerprintInput: [body.system ?? null, body.messages ?? null],
       billsOutput: true,
       cacheWrites,
-      // Web searches bill per request on top of the tokens: the worst case counts them.
+      // Web searches bill per request on top of the tokens, advisor runs at the advisor model's
+      // rates: the worst case counts both.
       webSearches: webSearchBound(body.tools),
+      subInferences: advisorBounds(body.tools),
     };
   },
   usageFromBody: usageOf,

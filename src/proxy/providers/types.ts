@@ -46,6 +46,11 @@ export interface CallFacts {
    */
   webSearches?: number;
   /**
+   * Inferences the provider may run inside the call on other models (Anthropic advisor tools),
+   * billed at those models' rates; absent or empty when there are none.
+   */
+  subInferences?: SubInferenceBound[];
+  /**
    * A replacement request body when aegis must change what is forwarded (OpenAI streams: ask for
    * usage). When set, `hideUsageOnlyChunk` says the client did not ask for the usage chunk.
    */
@@ -53,6 +58,18 @@ export interface CallFacts {
   hideUsageOnlyChunk?: boolean;
   /** Set when this request could spend in a way the proxy cannot meter (answered 403 with this message). */
   refusal?: string;
+}
+
+/** A sub-inference a request allows (an advisor tool): on which model, how often, how much output. */
+export interface SubInferenceBound {
+  /** The model it runs on ("" when the request names none: unpriceable). */
+  model: string;
+  /** How many times it may run in the call. */
+  uses: number;
+  /** Its output cap per run, when the request sets one. */
+  maxOutputTokens: number | undefined;
+  /** The dearest cache write its own prompt can cause. */
+  cacheWrites: "none" | "5m" | "1h";
 }
 
 /** Reads usage from a streamed response, event by event. */
