@@ -24,20 +24,29 @@ function options(url, agent, headers, body, signal) {
   };
 }
 
-/** One request; resolves to { status, ms, bytes } (ms: request start → last body byte). */
+/**
+ * One request; resolves to { status, ms, bytes, overhead } (ms: request start → last body byte;
+ * overhead: aegis's self-timed x-aegis-overhead-ms, when the answer came through aegis).
+ */
 export function send(agent, url, { headers = {}, body, signal } = {}) {
   return new Promise((resolve, reject) => {
     const t0 = now();
     const req = http.request(options(url, agent, headers, body, signal), (res) => {
       let bytes = 0;
       res.on("data", (c) => (bytes += c.length));
-      res.on("end", () => resolve({ status: res.statusCode, ms: ms(t0, now()), bytes }));
+      res.on("end", () => resolve({ status: res.statusCode, ms: ms(t0, now()), bytes, overhead: overheadOf(res) }));
       res.on("error", reject);
     });
     req.on("error", reject);
     req.end(body);
   });
 }
+
+// aegis's own time on the call as it reports it (absent on the other arms).
+const overheadOf = (res) => {
+  const v = Number(res.headers["x-aegis-overhead-ms"]);
+  return Number.isFinite(v) && res.headers["x-aegis-overhead-ms"] !== undefined ? v : undefined;
+};
 
 /** Like `send`, but also returns the body text (for checks, not timed paths). */
 export function fetchText(agent, url, { headers = {}, body } = {}) {
@@ -84,7 +93,7 @@ export function streamTimes(agent, url, { headers = {}, body } = {}) {
           last = t;
         }
       });
-      res.on("end", () => resolve({ status: res.statusCode, ttft: first === undefined ? NaN : ms(t0, first), gaps, frames, totalMs: ms(t0, now()) }));
+      res.on("end", () => resolve({ status: res.statusCode, ttft: first === undefined ? NaN : ms(t0, first), gaps, frames, totalMs: ms(t0, now()), overhead: overheadOf(res) }));
       res.on("error", reject);
     });
     req.on("error", reject);

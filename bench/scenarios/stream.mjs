@@ -31,6 +31,8 @@ async function phase(ctx, tag, shape, counts, pick) {
   }
   for (const arm of names) if (arm !== "direct") out[`added_${arm}`] = added(out[arm], out.direct);
   if (out.floor) out.via_minus_floor = added(out.via, out.floor);
+  // aegis's own time before the first byte, as it reports it (x-aegis-overhead-ms).
+  out.self_timed = summarize(res.via.samples.map((s) => s.overhead).filter((v) => v !== undefined));
   return out;
 }
 

@@ -13,6 +13,7 @@ import { requestFingerprint } from "./fingerprint.js";
 import { blockMessage, leastUsage, worstCaseUsage } from "./admission.js";
 import { endWithStreamError, relayBody, responseFraming } from "./relay.js";
 import { sendProviderJson } from "./answer.js";
+import { OVERHEAD_HEADER, startOverheadClock, type OverheadClock } from "./overhead-clock.js";
 import type { ProxyDeps } from "./deps.js";
 import { UpstreamRequestError, type UpstreamClient } from "./client.js";
 
@@ -41,8 +42,9 @@ interface Admitted {
 
 /** Handles one metered call end to end. */
 export async function meteredCall(deps: ProxyDeps, client: UpstreamClient, t: MeteredTarget, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const clock = startOverheadClock();
   const admitted = await admit(deps, t, req, res);
-  if (admitted !== undefined) await forward(deps, client, t, req, res, admitted);
+  if (admitted !== undefined) await forward(deps, client, t, req, res, admitted, clock);
 }
 
 // Reads and prices the request, and admits it; answers the client itself when it does not pass.
@@ -104,7 +106,7 @@ async function admit(deps: ProxyDeps, t: MeteredTarget, req: IncomingMessage, re
 }
 
 // Forwards an admitted call and settles or releases its reservation exactly once.
-async function forward(deps: ProxyDeps, client: UpstreamClient, t: MeteredTarget, req: IncomingMessage, res: ServerResponse, a: Admitted): Promise<void> {
+async function forward(deps: ProxyDeps, client: UpstreamClient, t: MeteredTarget, req: IncomingMessage, res: ServerResponse, a: Admitted, clock: OverheadClock): Promise<void> {
   const { adapter } = t;
   const provider = adapter.provider;
   let open = true;
@@ -130,6 +132,7 @@ async function forward(deps: ProxyDeps, client: UpstreamClient, t: MeteredTarget
     a.payload = new Uint8Array(0);
     let upstream;
     try {
+      clock.upstreamAsked();
       upstream = await client.request(t.origin, {
         method: t.method,
         path: t.path,
@@ -154,12 +157,13 @@ async function forward(deps: ProxyDeps, client: UpstreamClient, t: MeteredTarget
     }
     payload = undefined;
     responded = true;
+    clock.upstreamAnswered();
 
     const contentType = upstream.headers["content-type"];
     const framing = responseFraming(upstream.status, Array.isArray(contentType) ? contentType[0] : contentType, a.framing);
     const hide = framing === "sse" && a.hideUsageOnlyChunk;
     if (!res.destroyed) {
-      res.writeHead(upstream.status, clientResponseHeaders(upstream.headers, hide));
+      res.writeHead(upstream.status, { ...clientResponseHeaders(upstream.headers, hide), [OVERHEAD_HEADER]: clock.overheadMs() });
       if (framing !== "json") res.flushHeaders();
     }
     const kind: CallKind = t.route.kind;
