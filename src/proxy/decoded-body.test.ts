@@ -8,9 +8,12 @@ const hasZstd = typeof Reflect.get(zlib, "createZstdDecompress") === "function";
 // Decodes `bytes` fed in pieces of `size` bytes; returns the text and the failure, if any.
 async function decode(codings: string[], bytes: Buffer, size = bytes.length, maxOutput?: number): Promise<{ text: string; failure: string | undefined }> {
   const out: Buffer[] = [];
-  const decoder = new BodyDecoder(codings, (c) => out.push(c), maxOutput);
+  const failures: string[] = [];
+  const decoder = new BodyDecoder(codings, (c) => out.push(c), { ...(maxOutput !== undefined ? { maxOutput } : {}), onFailure: (why) => failures.push(why) });
   for (let i = 0; i < bytes.length; i += size) decoder.write(bytes.subarray(i, i + size));
   await decoder.end();
+  // onFailure is told once, the same reason as `failure`.
+  expect(failures).toEqual(decoder.failure === undefined ? [] : [decoder.failure]);
   return { text: Buffer.concat(out).toString("utf8"), failure: decoder.failure };
 }
 

@@ -94,7 +94,8 @@ export class BodyDecoder {
   private written = 0;
 
   /** `codings` in the order to undo them (BodyCoding's); `maxOutput` bounds the decoded size. */
-  constructor(codings: string[], onData: (chunk: Buffer) => void, maxOutput = Number.POSITIVE_INFINITY) {
+  constructor(codings: string[], onData: (chunk: Buffer) => void, options: { maxOutput?: number; onFailure?: (why: string) => void } = {}) {
+    const maxOutput = options.maxOutput ?? Number.POSITIVE_INFINITY;
     this.stages = codings.map((c) => (DECODERS.get(c) ?? unsupportedStage)());
     if (this.stages.length === 0) this.stages.push(new PassThrough());
     const last = this.stages.reduce((prev, next) => prev.pipe(next));
@@ -103,6 +104,7 @@ export class BodyDecoder {
       if (this.failure !== undefined) return;
       this.failure = why;
       this.destroy();
+      options.onFailure?.(why);
     };
     this.stages.forEach((stage, i) => {
       stage.on("error", (e: NodeJS.ErrnoException) => fail(`its ${codings[i] ?? ""} body could not be decoded (${e.code ?? e.message})`));

@@ -2,8 +2,9 @@
 // the agent's keys belong to the upstream — except hop-by-hop headers (RFC 9110 §7.6.1), the
 // client's Host and framing (recomputed for the new connection) and aegis's own attribution
 // header. Responses keep everything but hop-by-hop headers and, when aegis changed the body,
-// its length.
+// its length (and its content-encoding when aegis sends it decoded).
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
+import { bodyCoding } from "./decoded-body.js";
 
 /** The header that attributes a call to an agent of the tree (never forwarded upstream). */
 export const AGENT_HEADER = "x-aegis-agent";
@@ -39,7 +40,8 @@ function connectionTokens(value: string | string[] | undefined): Set<string> {
 
 /**
  * The request headers to send upstream. `identity` asks for an uncompressed response, so that
- * metered responses can be read for usage as they pass.
+ * metered responses can be read for usage as they pass (one compressed anyway is decoded on the
+ * side: ./decoded-body.ts).
  */
 export function upstreamRequestHeaders(headers: IncomingHttpHeaders, bodyLength: number | undefined, identity: boolean): Record<string, string | string[]> {
   const named = connectionTokens(headers.connection);
@@ -54,14 +56,20 @@ export function upstreamRequestHeaders(headers: IncomingHttpHeaders, bodyLength:
   return out;
 }
 
-/** The response headers to send the client; `bodyChanged` drops the upstream's content-length. */
+/**
+ * The response headers to send the client. The content-encoding passes (the client decodes the
+ * body itself), but `bodyChanged` (aegis rewrites the stream) drops the upstream's content-length
+ * and, when aegis can decode the body, its content-encoding: the relay then sends it decoded.
+ */
 export function clientResponseHeaders(headers: Record<string, string | string[] | undefined>, bodyChanged: boolean): OutgoingHttpHeaders {
   const named = connectionTokens(headers.connection);
+  const decoded = bodyChanged && bodyCoding(headers["content-encoding"]).kind === "decode";
   const out: OutgoingHttpHeaders = {};
   for (const key in headers) {
     const value = headers[key];
     if (value === undefined || HOP_BY_HOP.has(key) || named.has(key)) continue;
     if (bodyChanged && key === "content-length") continue;
+    if (decoded && key === "content-encoding") continue;
     out[key] = value;
   }
   return out;

@@ -4,10 +4,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Readable } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
 import * as zlib from "node:zlib";
 import { ADAPTERS } from "./providers/index.js";
 import type { Framing } from "./providers/types.js";
+import { clientResponseHeaders } from "./headers.js";
 import { relayBody, type RelayCall, type RelayOutcome } from "./relay.js";
 
 let server: Server | undefined;
@@ -16,26 +17,39 @@ afterEach(async () => {
   server = undefined;
 });
 
-// Serves `pieces` through relayBody once; returns the raw bytes the client read and the outcome.
-async function relay(pieces: Buffer[], encoding: string | undefined, framing: Framing, call: RelayCall): Promise<{ received: Buffer; outcome: RelayOutcome }> {
+interface Answer {
+  received: Buffer;
+  encoding: string | undefined;
+}
+
+// Serves `pieces` through relayBody once, headers as metered-call.ts sends them; resolves with what
+// the client read (raw bytes and content-encoding) once its answer has ended, and the outcome.
+async function serve(pieces: Buffer[] | Readable, encoding: string | undefined, framing: Framing, call: RelayCall): Promise<{ answer: Answer; outcome: Promise<RelayOutcome> }> {
   let outcome: Promise<RelayOutcome> | undefined;
   server = createServer((_req, res) => {
-    res.writeHead(200, { "content-type": framing === "sse" ? "text/event-stream" : "application/json", ...(encoding !== undefined ? { "content-encoding": encoding } : {}) });
-    outcome = relayBody(Readable.from(pieces), res, framing, { ...call, contentEncoding: encoding });
+    const upstream = { "content-type": framing === "sse" ? "text/event-stream" : "application/json", "content-encoding": encoding };
+    res.writeHead(200, clientResponseHeaders(upstream, framing === "sse" && call.hideUsageOnlyChunk));
+    outcome = relayBody(Array.isArray(pieces) ? Readable.from(pieces) : pieces, res, framing, { ...call, contentEncoding: encoding });
   });
   await new Promise<void>((r) => server?.listen(0, "127.0.0.1", r));
   const port = (server.address() as AddressInfo).port;
-  const received = await new Promise<Buffer>((resolve, reject) => {
+  const answer = await new Promise<Answer>((resolve, reject) => {
     request({ host: "127.0.0.1", port, path: "/" }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve(Buffer.concat(chunks)));
+      res.on("end", () => resolve({ received: Buffer.concat(chunks), encoding: res.headers["content-encoding"] }));
     })
       .on("error", reject)
       .end();
   });
   if (outcome === undefined) throw new Error("the server never relayed");
-  return { received, outcome: await outcome };
+  return { answer, outcome };
+}
+
+// serve(), waiting for the outcome too.
+async function relay(pieces: Buffer[], encoding: string | undefined, framing: Framing, call: RelayCall): Promise<Answer & { outcome: RelayOutcome }> {
+  const { answer, outcome } = await serve(pieces, encoding, framing, call);
+  return { ...answer, outcome: await outcome };
 }
 
 // Splits bytes into pieces of `size`, as a network would.
@@ -56,17 +70,38 @@ describe("relayBody with a compressed upstream body", () => {
     ["br", zlib.brotliCompressSync(Buffer.from(CHAT_SSE))],
     ["deflate", zlib.deflateRawSync(CHAT_SSE)],
   ])("SSE (%s): bytes unchanged to the client, usage from the decoded copy", async (encoding, bytes) => {
-    const { received, outcome } = await relay(split(bytes, 9), encoding, "sse", chatCall);
+    const { received, encoding: sent, outcome } = await relay(split(bytes, 9), encoding, "sse", chatCall);
+    expect(sent).toBe(encoding);
     expect(received.equals(bytes)).toBe(true);
     expect(outcome).toMatchObject({ complete: true, clientGone: false, usage: { model: "gpt-4o", inputTokens: 40, outputTokens: 12 } });
     expect(outcome.why).toBeUndefined();
   });
 
-  it("SSE whose usage chunk aegis would hide: a compressed body passes unchanged instead (usage chunk included)", async () => {
-    const bytes = zlib.gzipSync(CHAT_SSE);
-    const { received, outcome } = await relay(split(bytes, 50), "gzip", "sse", { ...chatCall, hideUsageOnlyChunk: true });
-    expect(received.equals(bytes)).toBe(true);
+  it.each([
+    ["gzip", zlib.gzipSync(CHAT_SSE)],
+    ["br", zlib.brotliCompressSync(Buffer.from(CHAT_SSE))],
+  ])("SSE whose usage chunk aegis hides (%s): sent decoded, without that chunk or the content-encoding", async (encoding, bytes) => {
+    const { received, encoding: sent, outcome } = await relay(split(bytes, 50), encoding, "sse", { ...chatCall, hideUsageOnlyChunk: true });
+    expect(sent).toBeUndefined();
+    expect(received.toString("utf8")).toBe(CHAT_SSE.split("\n\n").filter((e) => !e.includes('"usage"')).join("\n\n"));
     expect(outcome.usage).toMatchObject({ inputTokens: 40, outputTokens: 12 });
+  });
+
+  it("SSE whose usage chunk aegis would hide, in an encoding it cannot decode: passed unchanged, usage chunk included", async () => {
+    const bytes = Buffer.from("\x00\x01 not decodable");
+    const { received, encoding, outcome } = await relay([bytes], "compress", "sse", { ...chatCall, hideUsageOnlyChunk: true });
+    expect(encoding).toBe("compress");
+    expect(received.equals(bytes)).toBe(true);
+    expect(outcome.why).toBe('its content-encoding "compress" cannot be decoded by aegis');
+  });
+
+  it("SSE whose usage chunk aegis hides, corrupt gzip: what decoded is sent, then the provider's error frame", async () => {
+    const bytes = zlib.gzipSync(CHAT_SSE);
+    bytes.fill(0, bytes.length - 12); // the stream's tail and checksum
+    const { received, outcome } = await relay([bytes], "gzip", "sse", { ...chatCall, hideUsageOnlyChunk: true });
+    expect(received.toString("utf8")).toMatch(/data: \{"error":\{"message":"aegis: the openai upstream's compressed stream could not be decoded"/);
+    expect(outcome.usage).toBeUndefined();
+    expect(outcome.why).toMatch(/^its gzip body could not be decoded/);
   });
 
   it("JSON (br) and a Gemini streamed JSON array (gzip)", async () => {
@@ -97,6 +132,17 @@ describe("relayBody with a compressed upstream body", () => {
     expect(outcome.usage).toBeUndefined();
     expect(outcome.complete).toBe(true);
     expect(outcome.why).toMatch(/^its gzip body could not be decoded/);
+  });
+
+  it("SSE whose usage chunk aegis hides, corrupt gzip: the client's stream ends at once, not when the upstream's does", async () => {
+    const upstream = new PassThrough();
+    upstream.write(Buffer.concat([zlib.gzipSync(CHAT_SSE).subarray(0, 10), Buffer.alloc(64, 0xff)]));
+    // The client's answer can only end while the upstream is still open if the relay ends it.
+    const { answer, outcome } = await serve(upstream, "gzip", "sse", { ...chatCall, hideUsageOnlyChunk: true });
+    expect(upstream.writableEnded).toBe(false);
+    expect(answer.received.toString("utf8")).toContain("compressed stream could not be decoded");
+    upstream.end();
+    expect(await outcome).toMatchObject({ complete: true, usage: undefined, why: expect.stringMatching(/gzip body could not be decoded/) });
   });
 
   it("an identity body is still read as before", async () => {

@@ -51,8 +51,9 @@ export function relayBody(body: Readable, res: ServerResponse, framing: Framing,
   const { adapter, kind, model } = call;
   const coding = bodyCoding(call.contentEncoding);
   const tracker = framing === "json" ? undefined : adapter.streamTracker(kind, model);
-  // Compressed events cannot be re-emitted one by one: such a body passes unchanged, usage chunk included.
-  const hide = framing === "sse" && call.hideUsageOnlyChunk && coding.kind === "identity" ? tracker?.hide : undefined;
+  // Hiding rewrites the stream: a compressed one is sent decoded (clientResponseHeaders dropped its
+  // content-encoding); one aegis cannot decode passes unchanged, usage chunk included.
+  const hide = framing === "sse" && call.hideUsageOnlyChunk && coding.kind !== "unsupported" ? tracker?.hide : undefined;
   const sse = framing === "sse" ? new SseParser() : undefined;
   const splitter = framing === "json-array" ? new JsonArraySplitter() : undefined;
   const copy: Buffer[] = [];
@@ -61,13 +62,27 @@ export function relayBody(body: Readable, res: ServerResponse, framing: Framing,
 
   const onEvent = (e: SseEvent): void => tracker?.onEvent(e);
   const onElement = (data: string): void => tracker?.onEvent({ event: undefined, data, raw: data });
+  // Re-emits each parsed event but the usage-only chunk the client did not ask for.
+  const reemit = (feed: (onEvent: (e: SseEvent) => void) => void): void => {
+    let out = "";
+    feed((e) => {
+      onEvent(e);
+      if (hide?.(e) !== true) out += e.raw;
+    });
+    if (out !== "") send(out);
+  };
   // Reads the body's (decoded) bytes for usage.
   const read = (chunk: Buffer): void => {
-    if (sse !== undefined) sse.pushBytes(chunk, onEvent);
+    if (hide !== undefined && sse !== undefined) reemit((on) => sse.pushBytes(chunk, on));
+    else if (sse !== undefined) sse.pushBytes(chunk, onEvent);
     else if (splitter !== undefined) splitter.pushBytes(chunk, onElement);
     else if ((copied += chunk.length) <= MAX_JSON_COPY) copy.push(chunk);
   };
-  const decoder = coding.kind === "decode" ? new BodyDecoder(coding.codings, read, framing === "json" ? MAX_JSON_COPY : undefined) : undefined;
+  // A stream sent decoded ends, with the provider's error frame, where decoding fails.
+  const onFailure = (): void => {
+    if (hide !== undefined && !clientGone) endWithStreamError(res, adapter, framing, `aegis: the ${adapter.provider} upstream's compressed stream could not be decoded`);
+  };
+  const decoder = coding.kind === "decode" ? new BodyDecoder(coding.codings, read, { ...(framing === "json" ? { maxOutput: MAX_JSON_COPY } : {}), onFailure }) : undefined;
 
   // The body is paused while the client or the decoder asks to wait.
   let clientFull = false;
@@ -91,7 +106,7 @@ export function relayBody(body: Readable, res: ServerResponse, framing: Framing,
     });
   }
 
-  const send = (data: Buffer | string): void => {
+  function send(data: Buffer | string): void {
     if (clientGone) return;
     if (!res.write(data)) {
       clientFull = true;
@@ -101,7 +116,7 @@ export function relayBody(body: Readable, res: ServerResponse, framing: Framing,
         flow();
       });
     }
-  };
+  }
 
   return new Promise<RelayOutcome>((resolve) => {
     let settled = false;
@@ -125,42 +140,30 @@ export function relayBody(body: Readable, res: ServerResponse, framing: Framing,
     };
 
     body.on("data", (chunk: Buffer) => {
-      if (hide !== undefined && sse !== undefined) {
-        // Re-emit event by event, leaving out the usage-only chunk the client did not ask for.
-        let out = "";
-        sse.pushBytes(chunk, (e) => {
-          onEvent(e);
-          if (!hide(e)) out += e.raw;
-        });
-        if (out !== "") send(out);
-        return;
-      }
-      send(chunk); // the client first: decoding and parsing come after
-      if (decoder !== undefined) {
-        if (!decoder.write(chunk)) {
-          decoderFull = true;
+      if (hide === undefined) send(chunk); // the client first: decoding and parsing come after
+      if (decoder === undefined) {
+        if (coding.kind === "identity") read(chunk);
+      } else if (!decoder.write(chunk)) {
+        decoderFull = true;
+        flow();
+        decoder.onDrain(() => {
+          decoderFull = false;
           flow();
-          decoder.onDrain(() => {
-            decoderFull = false;
-            flow();
-          });
-        }
-      } else if (coding.kind === "identity") read(chunk);
+        });
+      }
     });
     body.once("end", () => {
       ended = true;
-      if (hide !== undefined && sse !== undefined) {
-        // A final event without its blank line is flushed by end(): re-emit it too.
-        let out = "";
-        sse.end((e) => {
-          onEvent(e);
-          if (!hide(e)) out += e.raw;
-        });
-        if (out !== "") send(out);
-      }
-      if (!clientGone) res.end();
-      if (decoder === undefined) finish(true);
-      else void decoder.end().then(() => finish(true));
+      // Unless events are re-emitted, the client already has every byte.
+      if (hide === undefined && !clientGone) res.end();
+      const decoded = decoder?.end() ?? Promise.resolve();
+      void decoded.then(() => {
+        if (hide !== undefined && sse !== undefined && decoder?.failure === undefined) {
+          reemit((on) => sse.end(on)); // a final event without its blank line is flushed by end()
+          if (!clientGone) res.end();
+        }
+        finish(true);
+      });
     });
     // After "end" the body is complete (its close, or a late error, changes nothing).
     const cut = (): void => {

@@ -3,9 +3,11 @@
 // stream_options.include_usage is set), Responses (JSON, SSE with named events), embeddings;
 // Anthropic messages (JSON, SSE message_start … message_delta with cumulative usage); Gemini
 // generateContent and streamGenerateContent (SSE with alt=sse, a streamed JSON array without).
-// It counts hits, records requests, and can be told to fail, to pace its stream, or to change
-// the usage it reports.
+// It counts hits, records requests, and can be told to fail, to pace its stream, to change
+// the usage it reports, or to compress its answers whatever the request's accept-encoding.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { Transform } from "node:stream";
+import * as zlib from "node:zlib";
 import type { AddressInfo } from "node:net";
 
 /** Usage to report, in normalised buckets; each provider renders it in its own convention. */
@@ -43,6 +45,8 @@ export interface FakeSettings {
   responseModel?: string;
   /** Cut the connection after this many streamed pieces (no usage sent). */
   cutAfterChunks?: number;
+  /** Compress every answer with this content-encoding; "corrupt-gzip" is labelled gzip but damaged. */
+  compress?: "gzip" | "br" | "deflate" | "corrupt-gzip";
 }
 
 /** A recorded request. */
@@ -125,6 +129,7 @@ export async function startFakeUpstream(initial: Partial<FakeSettings> = {}): Pr
 }
 
 async function route(fake: FakeUpstream, req: IncomingMessage, res: ServerResponse, body: Record<string, unknown> | undefined): Promise<void> {
+  compression.set(res, fake.settings.compress);
   const url = new URL(req.url ?? "/", "http://x");
   const path = url.pathname;
   if (req.method === "GET" && path === "/v1/models") return json(res, 200, { object: "list", data: [{ id: "gpt-4o", object: "model" }] });
@@ -144,15 +149,44 @@ async function route(fake: FakeUpstream, req: IncomingMessage, res: ServerRespon
   return geminiStream(fake, res, model, url.searchParams.get("alt") === "sse");
 }
 
+// The compression of each answer (set by route(), read by json() and stream()).
+const compression = new WeakMap<ServerResponse, FakeSettings["compress"]>();
+
+// Writes an answer's body as is or compressed, flushing each write so that streams stay streamed.
+function bodyWriter(res: ServerResponse): { headers: Record<string, string>; write(text: string): void; end(text?: string): void } {
+  const compress = compression.get(res);
+  if (compress === undefined) return { headers: {}, write: (t) => res.write(t), end: (t) => (t === undefined ? res.end() : res.end(t)) };
+  const z = compress === "br" ? zlib.createBrotliCompress() : compress === "deflate" ? zlib.createDeflate() : zlib.createGzip();
+  let offset = 0;
+  // Damages every byte after the gzip header, as a broken gateway might.
+  const damage = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      const out = Buffer.from(chunk);
+      for (let i = 0; i < out.length; i++) if (offset + i >= 10) out[i] = (out[i] ?? 0) ^ 0xa5;
+      offset += out.length;
+      done(null, out);
+    },
+  });
+  (compress === "corrupt-gzip" ? z.pipe(damage) : z).pipe(res);
+  const write = (t: string): void => {
+    z.write(t);
+    z.flush();
+  };
+  return { headers: { "content-encoding": compress === "corrupt-gzip" ? "gzip" : compress }, write, end: (t) => (t === undefined ? z.end() : z.end(t)) };
+}
+
 function json(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "x-request-id": "req_fake" });
-  res.end(text);
+  const w = bodyWriter(res);
+  const length = w.headers["content-encoding"] === undefined ? { "content-length": Buffer.byteLength(text) } : {};
+  res.writeHead(status, { "content-type": "application/json", ...length, "x-request-id": "req_fake", ...w.headers });
+  w.end(text);
 }
 
 // Streams `frames` with the configured pacing; stops early (connection cut) when told to.
 async function stream(fake: FakeUpstream, res: ServerResponse, contentType: string, frames: string[], contentFrames: number): Promise<void> {
-  res.writeHead(200, { "content-type": contentType, "cache-control": "no-cache" });
+  const w = bodyWriter(res);
+  res.writeHead(200, { "content-type": contentType, "cache-control": "no-cache", ...w.headers });
   const s = fake.settings;
   for (let i = 0; i < frames.length; i++) {
     if (s.chunkDelayMs > 0 && i > 0 && i <= contentFrames) await sleep(s.chunkDelayMs);
@@ -161,10 +195,10 @@ async function stream(fake: FakeUpstream, res: ServerResponse, contentType: stri
       return;
     }
     if (res.destroyed) return;
-    res.write(frames[i]);
+    w.write(frames[i] ?? "");
   }
   fake.streamsCompleted++;
-  res.end();
+  w.end();
 }
 
 // ---- OpenAI ----
