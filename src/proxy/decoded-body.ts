@@ -1,14 +1,18 @@
 // Decoding of a side copy of a compressed upstream response, so its usage can be read although the
 // upstream (or a gateway in between) ignored aegis's `accept-encoding: identity`. The client still
 // receives the compressed bytes unchanged and decodes them itself; this copy only feeds the usage
-// parsers. Decoding runs on zlib's streaming decompressors, after each chunk has been written to
-// the client, and never throws: a corrupt stream is reported as a reason, and the call is billed
+// parsers (only an OpenAI stream whose usage chunk aegis hides is sent decoded: see relay.ts).
+// Decoding runs on zlib's streaming decompressors, after each chunk has been written to the
+// client, and never throws: a corrupt stream is reported as a reason, and the call is billed
 // at its estimate.
 import * as zlib from "node:zlib";
 import { PassThrough, Transform, type TransformCallback } from "node:stream";
 
 /** How a response body is coded: as is, decodable (codings in the order to undo them), or not. */
 export type BodyCoding = { kind: "identity" } | { kind: "decode"; codings: string[] } | { kind: "unsupported"; coding: string };
+
+// Stands in for a coding bodyCoding() would have called unsupported: fails on the first byte.
+const unsupportedStage = (): Transform => new Transform({ transform: (_chunk, _enc, cb) => cb(new Error("unsupported coding")) });
 
 // Node's zstd decompressor exists from Node 22.15/23.8 on; Node 20 has none (nor do its types).
 const zstdFactory: unknown = Reflect.get(zlib, "createZstdDecompress");
@@ -23,8 +27,7 @@ const DECODERS = new Map<string, () => Transform>([
 if (typeof zstdFactory === "function") {
   DECODERS.set("zstd", () => {
     const stage: unknown = zstdFactory();
-    if (!(stage instanceof Transform)) throw new Error("zlib.createZstdDecompress did not return a stream");
-    return stage;
+    return stage instanceof Transform ? stage : unsupportedStage();
   });
 }
 
@@ -76,9 +79,6 @@ class AutoInflate extends Transform {
     done(error);
   }
 }
-
-// Stands in for a coding bodyCoding() would have called unsupported: fails on the first byte.
-const unsupportedStage = (): Transform => new Transform({ transform: (_chunk, _enc, cb) => cb(new Error("unsupported coding")) });
 
 /**
  * A streaming decoder of a compressed body: `write` the bytes as they arrive, decoded bytes go to
