@@ -8,7 +8,8 @@ import { processOutput, type Output } from "./output.js";
 import { VERSION } from "../version.js";
 
 /** Runs the CLI with `argv` (as process.argv) and resolves to the process exit code. */
-export async function main(argv: string[], out: Output = processOutput()): Promise<number> {
+export async function main(argv: string[], output?: Output): Promise<number> {
+  const out = output ?? (await processOutput());
   let exitCode: number = EXIT.ok;
   const program = createProgram(out, (code) => {
     exitCode = code;

@@ -1,7 +1,7 @@
 // Renders the pricing table in force: JSON rows for machines, a table for people (boxed and
 // coloured on a terminal by cli-table3, loaded only then; aligned plain columns when piped;
 // compact when narrow).
-import type { ChalkInstance } from "chalk";
+import type { Colors } from "../output.js";
 import { plainColumns } from "./plain-columns.js";
 import type { ModelPrice, Rates } from "../../core/pricing/types.js";
 
@@ -28,7 +28,40 @@ export interface PriceRowJson extends RatesJson {
 
 /** Sorts by provider, then id (numeric-aware, so gpt-5.2 comes before gpt-5.10). */
 export function sortPrices(prices: Iterable<ModelPrice>): ModelPrice[] {
-  return [...prices].sort((a, b) => a.provider.localeCompare(b.provider) || a.id.localeCompare(b.id, "en", { numeric: true }));
+  return [...prices].sort((a, b) => compareIds(a.provider, b.provider) || compareIds(a.id, b.id));
+}
+
+const isDigit = (code: number): boolean => code >= 48 && code <= 57;
+
+/**
+ * Natural order: character by character, a run of digits against a run of digits by its value.
+ * Not localeCompare / Intl.Collator: loading ICU's collation data costs ~6 ms, a sixth of the
+ * start-up budget of `aegis pricing list` (performance.md C2). On ids of lowercase letters,
+ * digits, "-", "." and "/" (every built-in id) it is localeCompare(b, "en", { numeric: true });
+ * other punctuation sorts by its code point.
+ */
+export function compareIds(a: string, b: string): number {
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(j);
+    if (isDigit(x) && isDigit(y)) {
+      const fromA = i;
+      const fromB = j;
+      while (i < a.length && isDigit(a.charCodeAt(i))) i++;
+      while (j < b.length && isDigit(b.charCodeAt(j))) j++;
+      const diff = Number(a.slice(fromA, i)) - Number(b.slice(fromB, j));
+      if (diff !== 0) return diff;
+      continue;
+    }
+    if (x !== y) return x - y;
+    i++;
+    j++;
+  }
+  const rest = a.length - i - (b.length - j);
+  // Equal up to leading zeros ("v01" and "v1"): any fixed order will do.
+  return rest !== 0 ? rest : a < b ? -1 : a > b ? 1 : 0;
 }
 
 // The rates actually billed: reads and 5m writes default to input, 1h writes to 5m writes.
@@ -75,7 +108,7 @@ function longContext(p: ModelPrice, compact: boolean): string {
 
 /** How the table is drawn. */
 export interface TableStyle {
-  color: ChalkInstance;
+  color: Colors;
   /** Box-drawing borders (a terminal) or aligned columns only (piped). */
   borders: boolean;
   /** The narrow layout: model, input, cached, output, long-context threshold. */

@@ -1,10 +1,10 @@
 // The human report (stdout): the format_report-style attribution table, then spend by model (or
 // by the --by grouping), then the blocked and warned decisions. cli-table3 draws the tables;
-// colour comes from the caller's chalk (plain when not a TTY or NO_COLOR), and terminals narrower
+// colour comes from the caller's Colors (PLAIN when not a TTY or NO_COLOR), and terminals narrower
 // than 80 columns get fewer columns.
 
 import Table from "cli-table3";
-import type { ChalkInstance } from "chalk";
+import type { Colors } from "../output.js";
 import { formatAttributionReport } from "../../core/attribution/index.js";
 import type { Nanos } from "../../core/money.js";
 import type { LedgerReport } from "../../core/spend/ledger-report.js";
@@ -26,7 +26,7 @@ export interface HumanReportInput {
 
 /** Terminal traits: colour and width (undefined when not a terminal). */
 export interface HumanStyle {
-  color: ChalkInstance;
+  color: Colors;
   columns: number | undefined;
 }
 
@@ -48,12 +48,12 @@ export function renderHumanReport(input: HumanReportInput, style: HumanStyle): s
 }
 
 // Bold title and header row; the table text itself stays the reference layout.
-function colorAttribution(text: string, c: ChalkInstance): string {
+function colorAttribution(text: string, c: Colors): string {
   const lines = text.split("\n");
   return lines.map((l, i) => (i === 0 || l.startsWith("Agent ") ? c.bold(l) : l)).join("\n");
 }
 
-function newTable(head: string[], c: ChalkInstance, align: Array<"left" | "right">): Table.Table {
+function newTable(head: string[], c: Colors, align: Array<"left" | "right">): Table.Table {
   return new Table({
     head: head.map((h) => c.bold(h)),
     colAligns: align,
@@ -62,7 +62,7 @@ function newTable(head: string[], c: ChalkInstance, align: Array<"left" | "right
   });
 }
 
-function groupTable(input: HumanReportInput, compact: boolean, c: ChalkInstance): string {
+function groupTable(input: HumanReportInput, compact: boolean, c: Colors): string {
   const total = input.spent;
   const heading = GROUP_HEADING[input.by];
   if (compact) {
@@ -77,7 +77,7 @@ function groupTable(input: HumanReportInput, compact: boolean, c: ChalkInstance)
   return t.toString();
 }
 
-function decisionTable(report: LedgerReport, compact: boolean, c: ChalkInstance): string {
+function decisionTable(report: LedgerReport, compact: boolean, c: Colors): string {
   const action = (a: "warn" | "block"): string => (a === "block" ? c.red("block") : c.yellow("warn"));
   let text: string;
   if (compact) {
