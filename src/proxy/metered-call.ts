@@ -81,6 +81,7 @@ async function admit(deps: ProxyDeps, t: MeteredTarget, req: IncomingMessage, re
     billsOutput: facts.billsOutput,
     cacheWrites: facts.cacheWrites,
     webSearches: facts.webSearches,
+    subInferences: facts.subInferences,
   });
   const clientFingerprint = clientFingerprintFromHeaders(req.headers);
   const admission = await deps.service.admit({

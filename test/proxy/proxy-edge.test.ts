@@ -207,11 +207,7 @@ describe("Anthropic server-side web search", () => {
 });
 
 describe("Anthropic advisor iterations", () => {
-  // KNOWN GAP (expected to fail): the adapter's facts carry the advisor tools and worstCaseUsage
-  // prices them as sub-inferences (unit tests: admission.test.ts, anthropic-tools.test.ts), but
-  // src/proxy/metered-call.ts does not pass `subInferences: facts.subInferences` to worstCaseUsage
-  // yet. Once it does, this test passes (checked on a copy with that one line): `it.fails` → `it`.
-  it.fails("refuses with 402, before the upstream, an advisor tool naming a model aegis cannot price", async () => {
+  it("refuses with 402, before the upstream, an advisor tool naming a model aegis cannot price", async () => {
     fake.reset({ usage: { input: 1000, output: 100 } });
     const s = await open();
     const res = await fetch(`${s.server.proxyUrls.anthropic}/v1/messages`, {
