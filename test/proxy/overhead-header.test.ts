@@ -1,27 +1,15 @@
 // The x-aegis-overhead-ms response header: aegis's own time on a proxied call, without the
 // upstream's. With an upstream that takes 300 ms, the header must be present on streamed and
 // non-streamed answers, parse as milliseconds, and leave those 300 ms out.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startFakeUpstream, type FakeUpstream } from "../helpers/fake-upstream.js";
-import { startProxySession, type ProxySession } from "../helpers/proxy-session.js";
+import { describe, expect, it } from "vitest";
+import { useProxySuite } from "../helpers/proxy-suite.js";
 
-let fake: FakeUpstream;
-let session: ProxySession | undefined;
-beforeAll(async () => {
-  fake = await startFakeUpstream();
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(async () => {
-  await session?.close();
-  session = undefined;
-});
+const suite = useProxySuite();
 
 describe("x-aegis-overhead-ms", () => {
   it.each([false, true])("is aegis's own time, not the upstream's (stream: %s)", async (stream) => {
-    fake.reset({ latencyMs: 300 });
-    session = await startProxySession({ upstream: fake.url });
+    suite.fake.reset({ latencyMs: 300 });
+    const session = await suite.open();
     const started = performance.now();
     const res = await fetch(`${session.server.proxyUrls.openai}/chat/completions`, {
       method: "POST",

@@ -1,32 +1,15 @@
 // The proxy's edges: Gemini's streamed JSON array and `?key=`, clients that leave mid-stream,
 // upstreams that fail, loops, request targets that try to leave the configured upstream.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { request as httpRequest } from "node:http";
 import { readFileSync } from "node:fs";
 import OpenAI from "openai";
-import { startFakeUpstream, type FakeUpstream } from "../helpers/fake-upstream.js";
-import { startProxySession, type ProxySession } from "../helpers/proxy-session.js";
+import type { ProxySession } from "../helpers/proxy-session.js";
+import { useProxySuite } from "../helpers/proxy-suite.js";
 
 const KEY = "sk-test-SECRET-0123456789abcdef";
 const GKEY = "AIzaSyTEST-secret-key-0123456789";
-let fake: FakeUpstream;
-let session: ProxySession | undefined;
-
-beforeAll(async () => {
-  fake = await startFakeUpstream();
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(async () => {
-  await session?.close();
-  session = undefined;
-});
-
-async function open(o: Partial<Parameters<typeof startProxySession>[0]> = {}): Promise<ProxySession> {
-  session = await startProxySession({ upstream: fake.url, ...o });
-  return session;
-}
+const suite = useProxySuite();
 
 const chatBody = (extra: Record<string, unknown> = {}) => JSON.stringify({ model: "gpt-4o", max_tokens: 50, messages: [{ role: "user", content: "hi" }], ...extra });
 
@@ -50,16 +33,16 @@ async function readFirstChunkThenLeave(url: string, body: string): Promise<strin
 
 describe("Gemini streamGenerateContent without alt=sse, key in the query", () => {
   it("relays the JSON array, bills the last usageMetadata, keeps the key out of ledger and stderr", async () => {
-    fake.reset({ usage: { input: 12, output: 9, reasoning: 4 }, chunks: 3 });
-    const s = await open();
+    suite.fake.reset({ usage: { input: 12, output: 9, reasoning: 4 }, chunks: 3 });
+    const s = await suite.open();
     const res = await fetch(`${s.server.proxyUrls.gemini}/v1beta/models/gemini-2.5-flash:streamGenerateContent?key=${GKEY}`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "hi" }] }] }),
     });
     const items = (await res.json()) as { candidates: { content: { parts: { text: string }[] } }[] }[];
-    expect(items.map((i) => i.candidates[0]?.content.parts[0]?.text).join("")).toBe(fake.settings.text);
-    expect(fake.requests[0]?.url).toContain(`key=${GKEY}`);
+    expect(items.map((i) => i.candidates[0]?.content.parts[0]?.text).join("")).toBe(suite.fake.settings.text);
+    expect(suite.fake.requests[0]?.url).toContain(`key=${GKEY}`);
     expect(s.decisions()[0]).toMatchObject({ model: "gemini-2.5-flash", tokens: { input: 12, output: 9, reasoning: 4 } });
     expect(readFileSync(s.ledgerPath, "utf8")).not.toContain(GKEY);
     expect(s.stderr.join("\n")).not.toContain(GKEY);
@@ -68,31 +51,31 @@ describe("Gemini streamGenerateContent without alt=sse, key in the query", () =>
 
 describe("clients that leave mid-stream", () => {
   it("keeps reading the upstream to its usage and bills it", async () => {
-    fake.reset({ usage: { input: 21, output: 34 }, chunks: 5, chunkDelayMs: 40 });
-    const s = await open();
+    suite.fake.reset({ usage: { input: 21, output: 34 }, chunks: 5, chunkDelayMs: 40 });
+    const s = await suite.open();
     const first = await readFirstChunkThenLeave(`${s.server.proxyUrls.openai}/chat/completions`, chatBody({ stream: true }));
     expect(first).toContain("data: ");
     await until(() => s.decisions().length > 0);
-    expect(fake.streamsCompleted).toBe(1);
+    expect(suite.fake.streamsCompleted).toBe(1);
     expect(s.decisions()[0]).toMatchObject({ action: "allow", tokens: { input: 21, output: 34 } });
     expect(s.decisions()[0]?.estimated).toBeUndefined();
   });
 
   it("bills the estimate, marked estimated, when the usage cannot be read within the drain bound", async () => {
-    fake.reset({ usage: { input: 21, output: 34 }, chunks: 5, chunkDelayMs: 400 });
-    const s = await open({ proxy: { drainMs: 100 } });
+    suite.fake.reset({ usage: { input: 21, output: 34 }, chunks: 5, chunkDelayMs: 400 });
+    const s = await suite.open({ proxy: { drainMs: 100 } });
     await readFirstChunkThenLeave(`${s.server.proxyUrls.anthropic}/v1/messages`, JSON.stringify({ model: "claude-haiku-4-5", max_tokens: 50, stream: true, messages: [{ role: "user", content: "hi" }] }));
     await until(() => s.decisions().length > 0);
     const [d] = s.decisions();
     expect(d).toMatchObject({ estimated: true, model: "claude-haiku-4-5", tokens: { output: 50 } });
-    expect(fake.streamsCompleted).toBe(0);
+    expect(suite.fake.streamsCompleted).toBe(0);
   });
 });
 
 describe("upstream failures", () => {
   it("an upstream cut mid-stream ends the client's stream with the provider's error frame and bills the estimate", async () => {
-    fake.reset({ chunks: 4, cutAfterChunks: 2, chunkDelayMs: 20 });
-    const s = await open();
+    suite.fake.reset({ chunks: 4, cutAfterChunks: 2, chunkDelayMs: 20 });
+    const s = await suite.open();
     const client = new OpenAI({ apiKey: KEY, baseURL: s.server.proxyUrls.openai, maxRetries: 0 });
     const consume = async () => {
       for await (const _ of await client.chat.completions.create({ model: "gpt-4o", max_tokens: 50, stream: true, messages: [{ role: "user", content: "hi" }] })) void _;
@@ -103,7 +86,7 @@ describe("upstream failures", () => {
   });
 
   it("an unreachable upstream answers 502 in the provider's shape and records nothing", async () => {
-    const s = await open({ upstream: "http://127.0.0.1:9" });
+    const s = await suite.open({ upstream: "http://127.0.0.1:9" });
     const client = new OpenAI({ apiKey: KEY, baseURL: s.server.proxyUrls.openai, maxRetries: 0 });
     const err = await client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e);
     expect((err as { status?: number }).status).toBe(502);
@@ -114,14 +97,14 @@ describe("upstream failures", () => {
 
 describe("loops and attribution", () => {
   it("the Nth identical call from an agent is blocked as a loop and stops the run; the default agent is used without the header", async () => {
-    fake.reset();
-    const s = await open({ loopThreshold: 3 });
+    suite.fake.reset();
+    const s = await suite.open({ loopThreshold: 3 });
     const client = new OpenAI({ apiKey: KEY, baseURL: s.server.proxyUrls.openai });
     const call = () => client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "same" }] });
     await call();
     await call();
     await expect(call()).rejects.toMatchObject({ status: 402 });
-    expect(fake.hits).toBe(2);
+    expect(suite.fake.hits).toBe(2);
     expect(s.decisions().map((d) => [d.agent, d.action, d.dimension])).toEqual([
       ["main", "allow", ""],
       ["main", "allow", ""],
@@ -143,13 +126,13 @@ describe("request targets", () => {
     });
 
   it("never forwards an absolute-URL target or a path with dot segments", async () => {
-    fake.reset();
-    const s = await open();
+    suite.fake.reset();
+    const s = await suite.open();
     const path = new URL(s.server.proxyUrls.openai).pathname;
     expect(await raw(s.server.port, `http://evil.example${path}/chat/completions`)).toBe(404);
     expect(await raw(s.server.port, `${path}/../../../v1/chat/completions`)).toBe(400);
     expect(await raw(s.server.port, `${path}/%2e%2e/chat/completions`)).toBe(400);
-    expect(fake.requests).toHaveLength(0);
+    expect(suite.fake.requests).toHaveLength(0);
   });
 });
 
@@ -159,8 +142,8 @@ describe("Anthropic server-side web search", () => {
   const messages = (stream: boolean) => JSON.stringify({ model: "claude-sonnet-4", max_tokens: 300, stream, messages: [{ role: "user", content: "search" }] });
 
   it.each([false, true])("bills input + output + $0.01 per web_search_request (stream: %s)", async (stream) => {
-    fake.reset({ usage: { input: 1000, output: 200, webSearches: 2 } });
-    const s = await open();
+    suite.fake.reset({ usage: { input: 1000, output: 200, webSearches: 2 } });
+    const s = await suite.open();
     const res = await fetch(`${s.server.proxyUrls.anthropic}/v1/messages`, { method: "POST", body: messages(stream), headers: { "content-type": "application/json", "x-api-key": KEY } });
     expect(res.status).toBe(200);
     await res.text();
@@ -170,8 +153,8 @@ describe("Anthropic server-side web search", () => {
   });
 
   it("blocks with 402, before the upstream, a call whose web searches alone can exceed the per-call limit", async () => {
-    fake.reset({ usage: { input: 1000, output: 200, webSearches: 1 } });
-    const s = await open({ perCallUsd: 0.05 });
+    suite.fake.reset({ usage: { input: 1000, output: 200, webSearches: 1 } });
+    const s = await suite.open({ perCallUsd: 0.05 });
     const send = (maxUses: number) =>
       fetch(`${s.server.proxyUrls.anthropic}/v1/messages`, {
         method: "POST",
@@ -182,7 +165,7 @@ describe("Anthropic server-side web search", () => {
     const blocked = await send(6);
     expect(blocked.status).toBe(402);
     expect(((await blocked.json()) as { error: { type: string; message: string } }).error).toMatchObject({ type: "billing_error", message: expect.stringMatching(/per-call limit/) as unknown });
-    expect(fake.requests).toHaveLength(0);
+    expect(suite.fake.requests).toHaveLength(0);
     // 2 searches ($0.02) plus the tokens fit: forwarded, and billed what it really used.
     const allowed = await send(2);
     expect(allowed.status).toBe(200);
@@ -196,8 +179,8 @@ describe("Anthropic server-side web search", () => {
   });
 
   it("leaves web_search_requests off the ledger line when there were none", async () => {
-    fake.reset({ usage: { input: 1000, output: 200 } });
-    const s = await open();
+    suite.fake.reset({ usage: { input: 1000, output: 200 } });
+    const s = await suite.open();
     const res = await fetch(`${s.server.proxyUrls.anthropic}/v1/messages`, { method: "POST", body: messages(false), headers: { "content-type": "application/json", "x-api-key": KEY } });
     await res.text();
     await until(() => s.decisions().length > 0);
@@ -208,8 +191,8 @@ describe("Anthropic server-side web search", () => {
 
 describe("Anthropic advisor iterations", () => {
   it("refuses with 402, before the upstream, an advisor tool naming a model aegis cannot price", async () => {
-    fake.reset({ usage: { input: 1000, output: 100 } });
-    const s = await open();
+    suite.fake.reset({ usage: { input: 1000, output: 100 } });
+    const s = await suite.open();
     const res = await fetch(`${s.server.proxyUrls.anthropic}/v1/messages`, {
       method: "POST",
       body: JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 300, tools: [{ type: "advisor_20260301", name: "advisor", model: "claude-advisor-x" }], messages: [{ role: "user", content: "plan" }] }),
@@ -217,7 +200,7 @@ describe("Anthropic advisor iterations", () => {
     });
     expect(res.status).toBe(402);
     expect(((await res.json()) as { error: { message: string } }).error.message).toContain('Unknown model "claude-advisor-x"');
-    expect(fake.requests).toHaveLength(0);
+    expect(suite.fake.requests).toHaveLength(0);
   });
 
   // Executor Sonnet 4.6: 1000 × $3/M + 100 × $15/M = $0.0045. Advisor Opus 4.6: 10,000 × $5/M + 1,000 × $25/M = $0.075.
@@ -239,8 +222,8 @@ describe("Anthropic advisor iterations", () => {
   };
 
   it.each([false, true])("bills the executor at its rates and each advisor iteration at the advisor model's (stream: %s)", async (stream) => {
-    fake.reset({ usage: { input: 1000, output: 100, advisor: [{ model: "claude-opus-4-6", input: 10_000, output: 1_000 }] } });
-    const s = await open();
+    suite.fake.reset({ usage: { input: 1000, output: 100, advisor: [{ model: "claude-opus-4-6", input: 10_000, output: 1_000 }] } });
+    const s = await suite.open();
     await send(s, stream);
     const d = s.decisions()[0];
     expect(d).toMatchObject({ action: "allow", model: "claude-sonnet-4-6", tokens: { input: 1000, output: 100 }, cost_nanos: EXECUTOR + ADVISOR });
@@ -251,8 +234,8 @@ describe("Anthropic advisor iterations", () => {
   });
 
   it("an advisor iteration on a model aegis cannot price bills the call's worst-case estimate, with a warning", async () => {
-    fake.reset({ usage: { input: 1000, output: 100, advisor: [{ input: 10_000, output: 1_000 }] } });
-    const s = await open();
+    suite.fake.reset({ usage: { input: 1000, output: 100, advisor: [{ input: 10_000, output: 1_000 }] } });
+    const s = await suite.open();
     await send(s, false);
     const d = s.decisions()[0];
     expect(d).toMatchObject({ action: "warn", dimension: "unknown_model", sub_inferences: [{ model: "", priced_as: null, cost_nanos: null }] });
