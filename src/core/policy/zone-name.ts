@@ -28,10 +28,14 @@ const canonical = new Map<string, string>();
  * RangeError for a name that is not a time zone.
  */
 export function canonicalZone(zone: string): string {
+  // Every UTC name is known to Intl and named "UTC": no formatter. The first Intl.DateTimeFormat of
+  // a process loads ICU's locale and zone data, ~10 ms and ~8 MB resident that `aegis run` with the
+  // default zone would otherwise keep for nothing (performance.md C3, X1).
+  if (isUtcZone(zone)) return UTC_ZONE;
   let name = canonical.get(zone);
   if (name === undefined) {
     const resolved = new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
-    if (isUtcZone(zone) || isUtcZone(resolved)) name = UTC_ZONE;
+    if (isUtcZone(resolved)) name = UTC_ZONE;
     else name = resolved.toLowerCase() === zone.toLowerCase() ? resolved : zone;
     canonical.set(zone, name);
   }
