@@ -1,10 +1,13 @@
-// Runs the agent and owns its life: spawned in its own process group with stdio inherited,
+// Runs the agent and owns its life: spawned with stdio inherited — in aegis's own process group
+// when aegis runs in the foreground of a terminal, else in a process group and session of its own —
 // signals forwarded, its whole tree killed when aegis stops it, leftovers cleaned up when it
 // ends by itself, a watchdog for when aegis dies, and the exit code of DESIGN §8.
 import { spawn, type ChildProcess } from "node:child_process";
 import { AegisError } from "../errors.js";
 import { exitCodeFor, spawnFailureCode, type AgentExit } from "./exit-status.js";
-import { killTree, signalQuietly } from "./kill-tree.js";
+import { killTree } from "./kill-tree.js";
+import { forwardSignals, handledSignals, signalHandler } from "./signal-forwarding.js";
+import { runsInTerminal } from "./terminal.js";
 import { trackTree, type TreeTracker } from "./tree-tracker.js";
 import { startWatchdog, type Watchdog } from "./watchdog.js";
 
@@ -21,6 +24,8 @@ export interface SupervisorOptions {
   envMarker?: string;
   /** Told when a forwarded signal is escalated to a tree kill (for a stderr line). */
   onEscalate?: (signal: NodeJS.Signals) => void;
+  /** Terminal run (see terminal.ts); default: whether aegis runs in the foreground of a terminal now. */
+  terminal?: boolean;
 }
 
 /** A running agent. */
@@ -32,16 +37,16 @@ export interface Supervisor {
   stop(reason: string): void;
 }
 
-const FORWARDED: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
-
 // Spawns and waits for "spawn" or "error", so a missing or non-executable command is known here.
-function spawnAgent(options: SupervisorOptions): Promise<ChildProcess> {
+function spawnAgent(options: SupervisorOptions, terminal: boolean): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     let child: ChildProcess;
     try {
-      // detached: the agent leads its own process group (and session), so one kill(-pgid)
-      // reaches every process of it that has not moved away.
-      child = spawn(options.command, options.args, { stdio: "inherit", detached: true, env: options.env });
+      // Detached: the agent leads its own process group (and session), so one kill(-pgid)
+      // reaches every process of it that has not moved away. That costs it the controlling
+      // terminal (opening /dev/tty fails with ENXIO, Ctrl-Z stops only aegis), so in a terminal
+      // it stays in aegis's group and session instead, as it would run without aegis.
+      child = spawn(options.command, options.args, { stdio: "inherit", detached: !terminal, env: options.env });
     } catch (error) {
       reject(spawnError(options.command, error));
       return;
@@ -61,36 +66,29 @@ function spawnError(command: string, error: unknown): AegisError {
 
 /** Starts the agent; throws an AegisError with exit code 127/126/125 when it cannot start. */
 export async function startAgent(options: SupervisorOptions): Promise<Supervisor> {
+  const terminal = options.terminal ?? runsInTerminal();
   const watchdog: Watchdog = startWatchdog(options.graceMs / 1000);
   let child: ChildProcess;
   try {
-    child = await spawnAgent(options);
+    child = await spawnAgent(options, terminal);
   } catch (error) {
     watchdog.disarm();
     throw error;
   }
   const pid = child.pid ?? 0;
-  watchdog.setGroup(pid);
-  const tracker: TreeTracker = trackTree(pid, { pgid: pid, envMarker: options.envMarker }, (pids) => watchdog.setPids(pids));
+  // The agent's own process group; none in a terminal run, where the group is aegis's (and the
+  // shell job's): then neither the watchdog nor a kill ever signals a group, only the tree's pids.
+  const group = terminal ? undefined : pid;
+  if (group === undefined) watchdog.setPids([pid]);
+  else watchdog.setGroup(group);
+  const tracker: TreeTracker = trackTree(pid, { pgid: group, envMarker: options.envMarker }, (pids) => watchdog.setPids(pids));
 
   let stoppedReason: string | null = null;
   let killing: Promise<void> | undefined;
-  const killAll = (): Promise<void> => (killing ??= killTree(pid, tracker, options.graceMs));
+  const killAll = (): Promise<void> => (killing ??= killTree(group, tracker, options.graceMs));
 
-  let interrupts = 0;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    signalQuietly(-pid, signal);
-    // SIGINT goes to the agent (it may be interactive and handle it); a third one, or SIGTERM or
-    // SIGHUP (aegis is being told to go), escalates to a tree kill after the grace period.
-    if (signal === "SIGINT" && ++interrupts < 3) return;
-    options.onEscalate?.(signal);
-    void killAll();
-  };
-  const handlers = FORWARDED.map((signal) => {
-    const handler = (): void => onSignal(signal);
-    process.on(signal, handler);
-    return { signal, handler };
-  });
+  const onSignal = signalHandler({ pid, group, onEscalate: options.onEscalate, killAll: () => void killAll() });
+  const unforward = forwardSignals(handledSignals(terminal), onSignal);
 
   const exited = new Promise<AgentExit>((resolve) => {
     child.once("exit", (code, signal) => {
@@ -101,7 +99,7 @@ export async function startAgent(options: SupervisorOptions): Promise<Supervisor
         } finally {
           tracker.stop();
           watchdog.disarm();
-          for (const { signal: s, handler } of handlers) process.off(s, handler);
+          unforward();
           resolve({ exitCode: exitCodeFor(code, signal, stoppedReason), code, signal, stoppedReason });
         }
       })();

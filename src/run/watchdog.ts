@@ -1,7 +1,8 @@
 // The watchdog that takes the agent down if aegis itself is killed (SIGKILL, OOM killer, crash).
 // aegis's own exit paths (normal end, SIGINT/SIGTERM/SIGHUP) kill the agent's tree themselves;
 // only an uncatchable death needs help. A tiny /bin/sh process in its own session reads a pipe
-// from aegis: aegis tells it the agent's process group and the pids of its tree as they change.
+// from aegis: aegis tells it the agent's process group (a detached run only: in a terminal run the
+// group is aegis's own, shared with the shell job) and the pids of its tree as they change.
 // If the pipe reaches EOF without a goodbye ("exit"), aegis died: the watchdog sends SIGTERM to
 // the group and those pids, waits the grace period and sends SIGKILL. The metering endpoints
 // die with aegis anyway (they are in-process), so an orphaned agent could not spend through
@@ -27,7 +28,7 @@ exit 0`;
 
 /** The aegis side of the watchdog pipe. */
 export interface Watchdog {
-  /** The agent's process group. */
+  /** The agent's own process group (never a group aegis belongs to). */
   setGroup(pgid: number): void;
   /** The live pids of the agent's tree (some may have left the group). */
   setPids(pids: readonly number[]): void;
