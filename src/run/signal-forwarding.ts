@@ -8,8 +8,10 @@
 // SIGHUP go to the agent's pid. Keyboard signals (Ctrl-C SIGINT, Ctrl-\ SIGQUIT) are sent by the
 // terminal to the whole foreground group, so while aegis is in the foreground the agent already
 // has them: forwarding would deliver each twice, and many agents take a second Ctrl-C as "force
-// quit". The foreground is re-checked at signal time (the job may have been put in the background
-// since, and then a SIGINT can only have come from kill(1): forwarded to the pid).
+// quit". The foreground is re-checked at signal time: after Ctrl-Z and `bg` the terminal sends
+// the job nothing, so a SIGINT then came from kill(1) and is forwarded to the agent's pid. (A
+// `kill -INT %job` signals the whole group, the agent included, and so reaches it twice; aegis
+// cannot tell the two senders apart.)
 //
 // Either way a third interrupt, or one SIGTERM or SIGHUP (aegis is being told to go), escalates to
 // a tree kill after the grace period.

@@ -105,6 +105,22 @@ describe.skipIf(missing !== undefined && !process.env.CI)("aegis run in a termin
     expect(r.output).not.toMatch(/stopping the agent/);
   });
 
+  it("the third Ctrl-C still stops the agent's tree (each reached the agent once)", async () => {
+    writeFileSync(join(dir, "aegis.yaml"), FAST_KILL);
+    const run = runInPty(`exec ${aegisRun(`${NODE} ${TTY_AGENT} hold-sigint`)}`, { cwd: dir });
+    expect(await waitFor(() => /^READY$/m.test(run.output()) || /NO_TTY/.test(run.output()), 10_000)).toBe(true);
+    expect(run.output()).not.toMatch(/NO_TTY/);
+    // One at a time: signals of one kind that arrive before the first is handled merge into one.
+    for (let i = 1; i <= 3; i++) {
+      run.type("\x03");
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    const r = await run.done;
+    expect(r.output).toMatch(/aegis: SIGINT received: stopping the agent and its processes/);
+    expect(/SIGINTS (\d+)$/m.exec(r.output)?.[1]).toBe("3");
+    expect(r.code).toBe(143);
+  });
+
   it("a budget stop kills the agent and its grandchildren (exit 124), and nothing else of the shell job", async () => {
     const pidsFile = join(dir, "pids.json");
     const jobFile = join(dir, "job");
