@@ -91,6 +91,26 @@ describe("toPricingOverrides", () => {
     ]);
   });
 
+  it("gives an entry its own web_search_per_1k; an Anthropic entry defaults to $10 per 1,000, any other has none", () => {
+    const text = [
+      "pricing:",
+      "  my-searcher: { input: 1, output: 2, web_search_per_1k: 25 }",
+      "  claude-cheap-search: { input: 3, output: 15, web_search_per_1k: 5 }",
+      "  routed-claude: { input: 3, output: 15, provider: anthropic }",
+      "  free-search: { input: 1, output: 1, web_search_per_1k: 0 }",
+      "  mistral-large: { input: 2, output: 6 }",
+    ].join("\n");
+    const rates = toPricingOverrides(config(text)).map((p) => [p.id, p.webSearchPer1k]);
+    expect(rates).toEqual([
+      ["my-searcher", 25],
+      ["claude-cheap-search", 5],
+      ["routed-claude", 10],
+      ["free-search", 0],
+      ["mistral-large", undefined],
+    ]);
+    expect(toPricingOverrides(config(text)).find((p) => p.id === "mistral-large")).not.toHaveProperty("webSearchPer1k");
+  });
+
   it("stamps `config` as the checked date when none is given", () => {
     expect(toPricingOverrides(config("pricing: { m: { input: 1, output: 2 } }"))[0]?.checked).toBe("config");
   });

@@ -53,8 +53,10 @@ export function toPricingOverrides(config: AegisConfig, checked = "config"): Mod
       checked,
       origin: "config",
     };
-    // Anthropic bills web searches per request whatever the token rates: a config entry keeps that price.
-    if (price.provider === "anthropic") price.webSearchPer1k = ANTHROPIC_WEB_SEARCH_PER_1K;
+    // The entry's own search rate wins; otherwise Anthropic bills web searches per request whatever
+    // the token rates, so an Anthropic entry keeps that price. Any other entry has none (refused).
+    if (entry.web_search_per_1k !== undefined) price.webSearchPer1k = entry.web_search_per_1k;
+    else if (price.provider === "anthropic") price.webSearchPer1k = ANTHROPIC_WEB_SEARCH_PER_1K;
     if (entry.max_output_tokens !== undefined) price.maxOutputTokens = entry.max_output_tokens;
     if (entry.long_context !== undefined) {
       price.longContext = { aboveTokens: entry.long_context.above_tokens, ...rates(entry.long_context) };

@@ -24,6 +24,12 @@ export function price() {
   return z.number({ error: expected }).min(0, { error: expected }).max(MAX_USD, { error: `a price at most ${MAX_USD}` });
 }
 
+/** A price in USD per 1,000 server-side web searches: 0 or more. */
+export function searchPrice() {
+  const expected = "a price in USD per 1,000 web searches (a number, 0 or more)";
+  return z.number({ error: expected }).min(0, { error: expected }).max(MAX_USD, { error: `a price at most ${MAX_USD}` });
+}
+
 /** A positive number (seconds). */
 export function positiveNumber() {
   const expected = "a number greater than 0";

@@ -10,6 +10,7 @@ import {
   positiveNumber,
   positiveUsd,
   price,
+  searchPrice,
   storeUrl,
   timeZone,
 } from "./fields.js";
@@ -69,6 +70,9 @@ export const priceShape = {
   cached: price().optional().describe("USD per million cache-read tokens (default: the input rate)"),
   cache_write: price().optional().describe("USD per million cache-write tokens (default: the input rate)"),
   cache_write_1h: price().optional().describe("USD per million 1-hour cache-write tokens (default: cache_write)"),
+  web_search_per_1k: searchPrice()
+    .optional()
+    .describe("USD per 1,000 server-side web searches (default: 10 when provider is anthropic, else none: searches are then refused)"),
   provider: oneOf(["openai", "anthropic", "gemini", "other"]).optional().describe("billing conventions to apply"),
   max_output_tokens: integerAtLeast(1).optional().describe("worst-case output bound when a request sets none"),
   long_context: mapping(longContextShape, "a mapping { above_tokens, input, output, … }").optional(),

@@ -96,6 +96,8 @@ describe("validateConfigText: types and ranges", () => {
     ["agents: { a: 3 }", "aegis.yaml:1:14 agents.a: expected a mapping { parent?, budget_usd? } (or nothing), received 3"],
     ["pricing: { m: { input: 1 } }", "aegis.yaml:1:15 pricing.m.output: expected a price in USD per million tokens (a number, 0 or more), received nothing (the key is missing)"],
     ["pricing: { m: { input: -1, output: 1 } }", "aegis.yaml:1:24 pricing.m.input: expected a price in USD per million tokens (a number, 0 or more), received -1"],
+    ["pricing: { m: { input: 1, output: 1, web_search_per_1k: -10 } }", "aegis.yaml:1:57 pricing.m.web_search_per_1k: expected a price in USD per 1,000 web searches (a number, 0 or more), received -10"],
+    ['pricing: { m: { input: 1, output: 1, web_search_per_1k: "10" } }', 'aegis.yaml:1:57 pricing.m.web_search_per_1k: expected a price in USD per 1,000 web searches (a number, 0 or more), received the string "10"'],
     ["pricing: { m: { input: 1, output: 1, provider: azure } }", 'aegis.yaml:1:48 pricing.m.provider: expected one of openai | anthropic | gemini | other, received the string "azure"'],
     ['pricing: { "gpt-4.1": { input: 1, output: 1, max_output_tokens: 0 } }', 'aegis.yaml:1:65 pricing["gpt-4.1"].max_output_tokens: expected a positive whole number, received 0'],
     ['proxy: { openai: { upstream: "ftp://example.com" } }', 'aegis.yaml:1:30 proxy.openai.upstream: expected an http:// or https:// URL, received the string "ftp://example.com"'],

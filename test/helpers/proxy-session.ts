@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { usdToNanos } from "../../src/core/money.js";
 import { buildPricingTable } from "../../src/core/pricing/resolve.js";
+import type { ModelPrice } from "../../src/core/pricing/types.js";
 import { createGovernor } from "../../src/core/policy/index.js";
 import type { AgentSpec, Limits } from "../../src/core/policy/types.js";
 import type { DecisionLine, LedgerLine } from "../../src/ledger/entry.js";
@@ -35,6 +36,8 @@ export interface SessionOptions {
   agents?: AgentSpec[];
   loopThreshold?: number;
   proxy?: ProxyOptions;
+  /** Config-style price entries added to the built-in table. */
+  pricing?: ModelPrice[];
 }
 
 /** Starts a session whose proxy forwards every provider to `upstream`. */
@@ -48,7 +51,7 @@ export async function startProxySession(o: SessionOptions): Promise<ProxySession
     ...(o.perSessionUsd !== undefined ? { perSession: usdToNanos(o.perSessionUsd) } : {}),
   };
   const agents = o.agents ?? [];
-  const pricing = buildPricingTable();
+  const pricing = buildPricingTable(o.pricing);
   const sessionId = "test-session";
   const defaultAgent = agents[0]?.id ?? "main";
   const governor = createGovernor({ sessionId, limits, agents, defaultAgent, pricing, clock: Date.now });

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { request as httpRequest } from "node:http";
 import { readFileSync } from "node:fs";
 import OpenAI from "openai";
+import type { ModelPrice } from "../../src/core/pricing/types.js";
 import type { ProxySession } from "../helpers/proxy-session.js";
 import { useProxySuite } from "../helpers/proxy-suite.js";
 
@@ -176,6 +177,60 @@ describe("Anthropic server-side web search", () => {
       ["allow", ""],
     ]);
     expect(s.decisions()[1]).toMatchObject({ tokens: { web_search_requests: 1 }, cost_nanos: 6_000_000 + 10_000_000 });
+  });
+
+  // A custom id routed through the Anthropic endpoint, priced in the config as provider "other".
+  const router = (webSearchPer1k?: number): ModelPrice => ({
+    id: "my-router-model",
+    provider: "other",
+    input: 3,
+    output: 15,
+    ...(webSearchPer1k !== undefined ? { webSearchPer1k } : {}),
+    source: "aegis.yaml",
+    checked: "config",
+    origin: "config",
+  });
+  const searchBody = (tools: boolean) =>
+    JSON.stringify({ model: "my-router-model", max_tokens: 2000, ...(tools ? { tools: [{ type: "web_search_20250305", name: "web_search", max_uses: 3 }] } : {}), messages: [{ role: "user", content: "search" }] });
+  const post = (s: ProxySession, body: string) => fetch(`${s.server.proxyUrls.anthropic}/v1/messages`, { method: "POST", body, headers: { "content-type": "application/json", "x-api-key": KEY } });
+
+  it("refuses with 402, before the upstream, the web search tool on a config model with no search rate, naming the fix", async () => {
+    suite.fake.reset({ usage: { input: 1000, output: 200, webSearches: 2 } });
+    const s = await suite.open({ pricing: [router()] });
+    const res = await post(s, searchBody(true));
+    expect(res.status).toBe(402);
+    const message = ((await res.json()) as { error: { message: string } }).error.message;
+    expect(message).toMatch(/^aegis blocked this call: Web searches on "my-router-model" have no price/);
+    expect(message).toContain("pricing.my-router-model.web_search_per_1k");
+    expect(suite.fake.requests).toHaveLength(0);
+    expect(s.decisions()[0]).toMatchObject({ action: "block", dimension: "unknown_model", cost_nanos: 0 });
+  });
+
+  it("bills a config model's web searches at its web_search_per_1k", async () => {
+    suite.fake.reset({ usage: { input: 1000, output: 200, webSearches: 2 } });
+    const s = await suite.open({ pricing: [router(25)] });
+    const res = await post(s, searchBody(true));
+    expect(res.status).toBe(200);
+    await res.text();
+    await until(() => s.decisions().length > 0);
+    // $0.006 of tokens + 2 × $0.025.
+    expect(s.decisions()[0]).toMatchObject({ action: "allow", priced_as: "my-router-model", tokens: { web_search_requests: 2 }, cost_nanos: 6_000_000 + 50_000_000 });
+  });
+
+  it("an answer reporting searches the request did not offer, on a model with no search rate, bills the admitted estimate with a warning", async () => {
+    suite.fake.reset({ usage: { input: 1000, output: 200, webSearches: 2 } });
+    const s = await suite.open({ pricing: [router()] });
+    const res = await post(s, searchBody(false));
+    expect(res.status).toBe(200);
+    await res.text();
+    await until(() => s.decisions().length > 0);
+    const d = s.decisions()[0];
+    expect(d).toMatchObject({ action: "warn", dimension: "unknown_model", tokens: { input: 1000, output: 200, web_search_requests: 2 } });
+    // The admitted worst case (a few prompt tokens at $3/M + 2000 output tokens at $15/M = $0.03 and a
+    // little), more than the $0.006 of tokens: never the searches at zero.
+    expect(d?.cost_nanos).toBeGreaterThan(2000 * 15_000);
+    expect(d?.cost_nanos).toBeLessThan(2000 * 15_000 + 1000 * 3_000);
+    expect(d?.reason).toMatch(/Web searches on "my-router-model" have no price.*\(billed the admitted estimate\)$/s);
   });
 
   it("leaves web_search_requests off the ledger line when there were none", async () => {

@@ -52,6 +52,22 @@ describe("aegis pricing list --json", () => {
     expect(rows.find((r) => r.id === "my-fine-tuned-model")).toMatchObject({ input: 5, cacheRead: 2.5, output: 15, origin: "config" });
     expect(rows.filter((r) => r.id === "gpt-4o")).toHaveLength(1);
   });
+
+  it("gives each row its web-search rate (USD per 1,000), null where the model has none", async () => {
+    const load = async (): Promise<ModelPrice[]> => [
+      { id: "my-searcher", provider: "other", input: 1, output: 2, webSearchPer1k: 25, source: "aegis.yaml", checked: "config", origin: "config" },
+      { id: "my-router-model", provider: "other", input: 1, output: 2, source: "aegis.yaml", checked: "config", origin: "config" },
+    ];
+    const rows = await listJson({}, load);
+    expect(rows.find((r) => r.id === "my-searcher")?.webSearchPer1k).toBe(25);
+    expect(rows.find((r) => r.id === "my-router-model")?.webSearchPer1k).toBeNull();
+    expect(rows.find((r) => r.id === "claude-sonnet-4")?.webSearchPer1k).toBe(10);
+    expect(rows.find((r) => r.id === "gpt-4o")?.webSearchPer1k).toBeNull();
+    const out = memoryOutput();
+    await pricingListCommand({ provider: "other" }, out, load);
+    expect(out.stdout).toMatch(/^my-searcher \(config\)\s+other\s+\$1\.00\s+—\s+—\s+\$2\.00\s+config\s+\$25\.00$/m);
+    expect(out.stdout).toMatch(/^my-router-model \(config\)\s+other\s+\$1\.00\s+—\s+—\s+\$2\.00\s+config$/m);
+  });
 });
 
 describe("aegis pricing list (table)", () => {
@@ -59,13 +75,15 @@ describe("aegis pricing list (table)", () => {
     const out = memoryOutput();
     expect(await pricingListCommand({}, out, none)).toBe(0);
     const lines = out.stdout.trimEnd().split("\n");
-    expect(lines[0]).toMatch(/^model\s+provider\s+input\s+cached input\s+cache write 5m \/ 1h\s+output\s+long context.*checked$/);
+    // The web-search column comes last, so the columns before it keep their places (piped output is parsed).
+    expect(lines[0]).toMatch(/^model\s+provider\s+input\s+cached input\s+cache write 5m \/ 1h\s+output\s+long context.*checked\s+web search \/ 1k$/);
     expect(out.stdout).not.toMatch(/[│┌─]/);
     expect(out.stdout).not.toContain("\u001b[");
     expect(out.stdout).toMatch(/^gpt-4o\s+openai\s+\$2\.50\s+\$1\.25\s+—\s+\$10\.00\s+2026-\d\d-\d\d$/m);
-    expect(out.stdout).toMatch(/^claude-sonnet-4\s+anthropic\s+\$3\.00\s+\$0\.30\s+\$3\.75 \/ \$6\.00\s+\$15\.00\s+>200k: in \$6\.00, out \$22\.50\s+2026/m);
+    expect(out.stdout).toMatch(/^claude-sonnet-4\s+anthropic\s+\$3\.00\s+\$0\.30\s+\$3\.75 \/ \$6\.00\s+\$15\.00\s+>200k: in \$6\.00, out \$22\.50\s+2026-\d\d-\d\d\s+\$10\.00$/m);
     expect(lines.length - 1).toBeGreaterThanOrEqual(30);
     expect(out.stderr).toMatch(/\d+ models · USD per 1M tokens · built-in prices as of \d{4}-\d\d-\d\d/);
+    expect(out.stderr).toContain("web search: USD per 1,000 searches (blank: none, such searches are refused)");
   });
 
   it("draws a box on a wide terminal and a compact table on a narrow one", async () => {

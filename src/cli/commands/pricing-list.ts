@@ -52,18 +52,15 @@ export async function pricingListCommand(
     out.data(JSON.stringify(priceRowsJson(prices), null, 2));
     return EXIT.ok;
   }
-  out.data(
-    await renderPriceTable(prices, {
-      color: out.color,
-      borders: out.columns !== undefined,
-      compact: out.columns !== undefined && out.columns < FULL_TABLE_COLUMNS,
-    }),
-  );
+  const compact = out.columns !== undefined && out.columns < FULL_TABLE_COLUMNS;
+  out.data(await renderPriceTable(prices, { color: out.color, borders: out.columns !== undefined, compact }));
   const configured = prices.filter((p) => p.origin === "config").length;
+  const searches = !compact && prices.some((p) => p.webSearchPer1k !== undefined);
   out.message(
     `${prices.length} models · USD per 1M tokens · built-in prices as of ${BUILTIN_PRICES_AS_OF}` +
       (configured > 0 ? ` · ${configured} from the config` : "") +
-      ` · ${"—"} = billed at the input rate (1h writes: at the 5m rate)`,
+      ` · ${"—"} = billed at the input rate (1h writes: at the 5m rate)` +
+      (searches ? " · web search: USD per 1,000 searches (blank: none, such searches are refused)" : ""),
   );
   return EXIT.ok;
 }

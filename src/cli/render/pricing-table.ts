@@ -19,6 +19,8 @@ export interface PriceRowJson extends RatesJson {
   id: string;
   provider: string;
   longContext: (RatesJson & { aboveTokens: number }) | null;
+  /** USD per 1,000 server-side web searches; null when the model has no search rate (searches are refused). */
+  webSearchPer1k: number | null;
   maxOutputTokens: number | null;
   aliases: string[];
   source: string;
@@ -77,6 +79,7 @@ export function priceRowsJson(prices: ModelPrice[]): PriceRowJson[] {
     provider: p.provider,
     ...effective(p),
     longContext: p.longContext ? { aboveTokens: p.longContext.aboveTokens, ...effective(p.longContext) } : null,
+    webSearchPer1k: p.webSearchPer1k ?? null,
     maxOutputTokens: p.maxOutputTokens ?? null,
     aliases: p.aliases ?? [],
     source: p.source,
@@ -100,6 +103,9 @@ function writes(p: Rates): string {
   return p.cacheWrite5m === undefined && p.cacheWrite1h === undefined ? DASH : `${rate(p.cacheWrite5m)} / ${rate(p.cacheWrite1h)}`;
 }
 
+// Blank when the model has no search rate (like a model without a long-context tier).
+const searchRate = (p: ModelPrice): string => (p.webSearchPer1k === undefined ? "" : formatRate(p.webSearchPer1k));
+
 function longContext(p: ModelPrice, compact: boolean): string {
   const t = p.longContext;
   if (t === undefined) return "";
@@ -120,16 +126,19 @@ const NO_BORDERS = {
   left: "", "left-mid": "", mid: "", "mid-mid": "", right: "", "right-mid": "", middle: "  ",
 };
 
-/** The human table (USD per million tokens). */
+/**
+ * The human table (USD per million tokens). The full layout ends with the web-search rate (USD per
+ * 1,000 searches, blank when none), after the columns it always had, so piped output keeps them in place.
+ */
 export async function renderPriceTable(prices: ModelPrice[], style: TableStyle): Promise<string> {
   const head = style.compact
     ? ["model", "input", "cached", "output", "long ctx"]
-    : ["model", "provider", "input", "cached input", "cache write 5m / 1h", "output", "long context (whole request)", "checked"];
+    : ["model", "provider", "input", "cached input", "cache write 5m / 1h", "output", "long context (whole request)", "checked", "web search / 1k"];
   const rows = prices.map((p) => {
     const id = p.origin === "config" ? `${p.id} ${style.color.yellow("(config)")}` : p.id;
     return style.compact
       ? [id, formatRate(p.input), rate(p.cacheRead), formatRate(p.output), longContext(p, true)]
-      : [id, p.provider, formatRate(p.input), rate(p.cacheRead), writes(p), formatRate(p.output), longContext(p, false), p.checked];
+      : [id, p.provider, formatRate(p.input), rate(p.cacheRead), writes(p), formatRate(p.output), longContext(p, false), p.checked, searchRate(p)];
   });
   const bold = head.map((h) => style.color.bold(h));
   const plain = style.borders ? undefined : plainColumns([bold, ...rows], NO_BORDERS.middle);

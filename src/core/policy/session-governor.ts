@@ -6,8 +6,8 @@
 import type { Nanos } from "../money.js";
 import { rateTokensOf, type Usage } from "../usage.js";
 import type { ModelPrice, PricingTable } from "../pricing/types.js";
-import { costOf, describeUnknownModel } from "../pricing/cost.js";
-import { callCostOf } from "../pricing/call-cost.js";
+import { costOf } from "../pricing/cost.js";
+import { callCostOf, unpricedReason } from "../pricing/call-cost.js";
 import { buildReport } from "../report/build-report.js";
 import type { SessionReport } from "../report/types.js";
 import type { Admission, Clock, Governor } from "./governor.js";
@@ -20,7 +20,7 @@ import { settledViolations } from "./overrun.js";
 import { sessionAlert, storeAlerts } from "./alerts.js";
 import { dailyKey, roleOf, TOTAL_KEY } from "./keys.js";
 import { budgetLinesFor, settleKeysFor } from "./budget-lines.js";
-import { unknownModelDecision, verdictFor } from "./verdict.js";
+import { unpricedDecision, verdictFor } from "./verdict.js";
 import { LoopDetector, loopKey } from "./loop-detector.js";
 import { RateWindow } from "./rate-window.js";
 import { loopReason } from "./reasons.js";
@@ -53,7 +53,10 @@ interface Prepared {
   agentId: string;
   usage: Usage;
   price: ModelPrice | undefined;
-  /** The first model of the call (its own or a sub-inference's) that has no price. */
+  /**
+   * Why the call cannot be priced in full: a model (its own or a sub-inference's) with no price, or
+   * web searches on a model with no search rate. Undefined when every part is priced.
+   */
   unpriced: string | undefined;
   cost: Nanos;
   tokens: number;
@@ -70,11 +73,6 @@ interface OpenReservation {
   leased: boolean;
   /** Set when the admission also settled it in the store (a record): the store's answer. */
   charged?: SettledLine[];
-}
-
-// Says which part of a call could not be priced when it is not the call's own model.
-function unpricedPart(usage: Usage, model: string): string {
-  return model === usage.model ? "" : `This ${usage.model} call ran a sub-inference (an advisor) on another model. `;
 }
 
 /** The in-process Governor implementation (create it with createGovernor). */
@@ -188,8 +186,10 @@ export class SessionGovernor implements Governor {
     const now = this.d.clock();
     const priced = callCostOf(actual, this.d.pricing);
     // The money is spent: an answer naming a model we cannot price (its own or a sub-inference's,
-    // e.g. an advisor's) bills the admitted worst case, or what could be priced if that is more.
-    const cost = priced.unpriced === undefined ? priced.cost : Math.max(r.cost, priced.cost);
+    // e.g. an advisor's), or web searches on a model with no search rate, bills the admitted worst
+    // case, or what could be priced if that is more — never the unpriced part at zero.
+    const why = unpricedReason(actual, priced);
+    const cost = why === undefined ? priced.cost : Math.max(r.cost, priced.cost);
     const before = this.sessionSpent;
     this.sessionReserved -= r.cost;
     this.sessionSpent += cost;
@@ -217,9 +217,7 @@ export class SessionGovernor implements Governor {
       settledViolations(limits, { cost, sessionSpent: this.sessionSpent, settled, lines: r.lines, callAgent: r.agentId, dayWindow: this.d.dayWindow }),
     );
     const note: Violation | undefined =
-      priced.unpriced !== undefined
-        ? { dimension: "unknown_model", reason: `${unpricedPart(actual, priced.unpriced)}${describeUnknownModel(priced.unpriced)} (billed the admitted estimate)` }
-        : (over ?? storeNote);
+      why !== undefined ? { dimension: "unknown_model", reason: `${why} (billed the admitted estimate)` } : (over ?? storeNote);
     const first = alerts[0];
     const base = { cost, cumulative: this.sessionSpent, fatal: false, alerts };
     let decision: Decision;
@@ -285,7 +283,9 @@ export class SessionGovernor implements Governor {
   private prepare(call: CallRequest): Prepared {
     const agentId = call.agentId ?? this.d.defaultAgent;
     const usage = call.usage;
-    const { price, cost, unpriced } = callCostOf(usage, this.d.pricing);
+    const priced = callCostOf(usage, this.d.pricing);
+    const { price, cost } = priced;
+    const unpriced = unpricedReason(usage, priced);
     const fingerprint =
       call.fingerprint ??
       [call.actionType ?? "", usage.inputTokens, usage.cacheReadTokens, usage.cacheWrite5mTokens, usage.cacheWrite1hTokens, usage.outputTokens].join("|");
@@ -342,9 +342,7 @@ export class SessionGovernor implements Governor {
   }
 
   private unknownModel(p: Prepared): Decision {
-    const model = p.unpriced ?? p.usage.model;
-    const d = unknownModelDecision(model, this.sessionSpent);
-    return { ...d, reason: `${unpricedPart(p.usage, model)}${d.reason}` };
+    return unpricedDecision(p.unpriced ?? "", this.sessionSpent);
   }
 
   // A session, daily or total block stops the run only when that budget is really exhausted: the

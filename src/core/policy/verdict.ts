@@ -1,6 +1,5 @@
 // The decision for a call that was not (or not yet) recorded, from what it violates and the mode.
 import type { Nanos } from "../money.js";
-import { describeUnknownModel } from "../pricing/cost.js";
 import { FATAL_DIMENSIONS, type Decision, type Limits } from "./types.js";
 import type { Violation } from "./evaluate.js";
 
@@ -17,7 +16,10 @@ export function verdictFor(limits: Limits, sessionSpent: Nanos, cost: Nanos, v: 
   return d;
 }
 
-/** Unknown models are refused whatever on_exceed says: they cannot be priced, so no limit can hold. */
-export function unknownModelDecision(model: string, sessionSpent: Nanos): Decision {
-  return { action: "block", reason: describeUnknownModel(model), dimension: "unknown_model", cost: 0, cumulative: sessionSpent, fatal: false, alerts: [] };
+/**
+ * The refusal of a call with a part aegis cannot price (an unknown model, web searches without a
+ * rate: `reason` says which), whatever on_exceed says — no limit can hold on an unknown cost.
+ */
+export function unpricedDecision(reason: string, sessionSpent: Nanos): Decision {
+  return { action: "block", reason, dimension: "unknown_model", cost: 0, cumulative: sessionSpent, fatal: false, alerts: [] };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Usage } from "../usage.js";
-import { callCostOf } from "./call-cost.js";
+import { callCostOf, unpricedReason } from "./call-cost.js";
 import { costOf } from "./cost.js";
 import { buildPricingTable, resolveModel } from "./resolve.js";
 
@@ -51,5 +51,42 @@ describe("callCostOf", () => {
 
   it("prices nothing when the call's own model is unknown", () => {
     expect(callCostOf(u("no-such-model", 1000, 1000, { subInferences: [u("claude-opus-4-6", 1, 1)] }), table)).toEqual({ price: undefined, cost: 0, unpriced: "no-such-model" });
+  });
+
+  describe("web searches on a model whose entry has no search rate", () => {
+    const custom = buildPricingTable([
+      { id: "my-router-model", provider: "other", input: 2, output: 8, source: "aegis.yaml", checked: "config", origin: "config" },
+      { id: "my-searcher", provider: "other", input: 2, output: 8, webSearchPer1k: 25, source: "aegis.yaml", checked: "config", origin: "config" },
+    ]);
+
+    it("reports them as unpriced (the tokens are still summed) and names the fix", () => {
+      const usage = u("my-router-model-v2", 1000, 100, { webSearchRequests: 3 });
+      const r = callCostOf(usage, custom);
+      // 1000 × $2/M + 100 × $8/M = $0.0028: the tokens only, the searches are not priced at zero silently.
+      expect(r.cost).toBe(2_800_000);
+      expect(r.unpriced).toBeUndefined();
+      expect(r.unpricedSearches).toEqual({ model: "my-router-model-v2", price: custom.get("my-router-model") });
+      const reason = unpricedReason(usage, r) ?? "";
+      expect(reason).toMatch(/^Web searches on "my-router-model-v2" \(priced as "my-router-model"\) have no price: its pricing entry has no web_search_per_1k, so the call is blocked rather than billing its searches as zero\./);
+      expect(reason).toContain("Set pricing.my-router-model.web_search_per_1k in aegis.yaml (USD per 1,000 searches), or provider: anthropic");
+      expect(reason).toContain("    my-router-model: { input: 2, output: 8, web_search_per_1k: 10 }");
+    });
+
+    it("bills them at the entry's own rate when it has one, and a call without searches is fully priced", () => {
+      // 1000 × $2/M + 100 × $8/M + 4 × $25/1k = $0.0028 + $0.1.
+      const r = callCostOf(u("my-searcher", 1000, 100, { webSearchRequests: 4 }), custom);
+      expect(r).toEqual({ price: custom.get("my-searcher"), cost: 102_800_000, unpriced: undefined });
+      expect(r).not.toHaveProperty("unpricedSearches");
+      expect(unpricedReason(u("my-router-model", 1, 1), callCostOf(u("my-router-model", 1, 1), custom))).toBeUndefined();
+    });
+
+    it("names a sub-inference's unpriced searches; an unknown model outranks them", () => {
+      const call = u("claude-sonnet-4-6", 1000, 0, { subInferences: [u("my-router-model", 10, 0, { webSearchRequests: 1 })] });
+      const r = callCostOf(call, custom);
+      expect(r.unpricedSearches?.model).toBe("my-router-model");
+      expect(unpricedReason(call, r)).toMatch(/^This claude-sonnet-4-6 call ran a sub-inference \(an advisor\) on another model\. Web searches on "my-router-model" have no price/);
+      const both = u("my-router-model", 1, 0, { webSearchRequests: 1, subInferences: [u("no-such-advisor", 1, 1)] });
+      expect(unpricedReason(both, callCostOf(both, custom))).toMatch(/Unknown model "no-such-advisor"/);
+    });
   });
 });

@@ -51,7 +51,9 @@ function tokens(field: string, n: number): bigint {
 const webSearchScaled = new WeakMap<ModelPrice, bigint>();
 
 // USD per 1,000 searches → integer nano-USD per 1M searches, so searches join the token sum in
-// the same unit and the call is still rounded once ($10/1k = 10,000,000 nanos per search).
+// the same unit and the call is still rounded once ($10/1k = 10,000,000 nanos per search). A model
+// without a rate adds nothing here: callCostOf reports its searches as unpriced, and the governor
+// refuses or bills them at the estimate — never at zero.
 function webSearchRate(price: ModelPrice): bigint {
   const usdPer1k = price.webSearchPer1k;
   if (usdPer1k === undefined) return 0n;
@@ -73,7 +75,8 @@ export function ratesFor(usage: Usage, price: ModelPrice): Rates {
  * The exact cost of one call in nano-USD: fresh input, cache reads, 5-minute and 1-hour cache
  * writes and output, each at its rate; past a long-context threshold every token bills at the
  * tier's rates (a cliff, as providers bill it). Server-side web searches add their per-request
- * price when the model has one (the built-in Anthropic entries do).
+ * price when the model has one (the built-in Anthropic entries do); on a model without one they
+ * add nothing, so price calls with callCostOf, which reports them as unpriced.
  */
 export function costOf(usage: Usage, price: ModelPrice): Nanos {
   const r = scaledRatesOf(ratesFor(usage, price));
@@ -97,5 +100,20 @@ export function describeUnknownModel(model: string): string {
     `  pricing:`,
     `    ${key}: { input: 1.0, output: 4.0, cached: 0.1 }`,
     `Run "aegis pricing list" to see the models aegis knows.`,
+  ].join("\n");
+}
+
+/**
+ * The message for web searches on a model whose pricing entry has no search rate: why the call is
+ * blocked and the two ways to price them (a rate on the entry, or Anthropic's $10 per 1,000).
+ */
+export function describeUnpricedWebSearch(model: string, price: ModelPrice): string {
+  const key = /^[a-z0-9][a-z0-9._-]*$/i.test(price.id) ? price.id : JSON.stringify(price.id);
+  const named = model.toLowerCase() === price.id ? JSON.stringify(model) : `${JSON.stringify(model)} (priced as ${JSON.stringify(price.id)})`;
+  return [
+    `Web searches on ${named} have no price: its pricing entry has no web_search_per_1k, so the call is blocked rather than billing its searches as zero.`,
+    `Set pricing.${key}.web_search_per_1k in aegis.yaml (USD per 1,000 searches), or provider: anthropic if Anthropic bills it ($10 per 1,000):`,
+    `  pricing:`,
+    `    ${key}: { input: ${price.input}, output: ${price.output}, web_search_per_1k: 10 }`,
   ].join("\n");
 }
