@@ -22,11 +22,33 @@ export interface MeterUsage {
   reasoning_tokens?: number;
   /** Server-side web searches the provider ran (Anthropic `server_tool_use.web_search_requests`), billed per search. */
   web_search_requests?: number;
+  /**
+   * Inferences the provider ran inside the call on other models (Anthropic advisor iterations,
+   * `usage.iterations[]` of type `advisor_message`), each billed at its own model's rates; not part
+   * of the counts above. At most 100.
+   */
+  sub_inferences?: MeterSubInference[];
   /** Agent of the delegation tree the call is charged to. */
   agent_id?: string;
   action_type?: string;
   /** A fingerprint of the request content, for loop detection (same prompt → same fingerprint). */
   fingerprint?: string;
+}
+
+/** One sub-inference of a call: the same prompt-inclusive counts as MeterUsage, on its own model. */
+export interface MeterSubInference {
+  /** The model it ran on ("" when the provider did not name it: the call is then refused as an unknown model). */
+  model: string;
+  input_tokens: number;
+  output_tokens: number;
+  /** Prompt tokens served from the cache (part of input_tokens). */
+  cached_tokens?: number;
+  /** 5-minute (or only) cache writes (part of input_tokens). */
+  cache_write_tokens?: number;
+  /** 1-hour cache writes (part of input_tokens, apart from cache_write_tokens). */
+  cache_write_1h_tokens?: number;
+  /** Reasoning tokens (part of output_tokens). */
+  reasoning_tokens?: number;
 }
 
 /** The verdict on a call (DESIGN §4): the metering API's decision body. */

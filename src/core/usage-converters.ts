@@ -116,6 +116,18 @@ export function advisorUsagesFromAnthropic(u: AnthropicUsageWire): Usage[] {
 }
 
 /**
+ * A whole Anthropic call: the executor's usage (usageFromAnthropic) with its advisor iterations as
+ * sub-inferences (advisorUsagesFromAnthropic). The proxy's adapter and the in-process
+ * integrations both read Anthropic usage through it, so they bill a call alike.
+ */
+export function callUsageFromAnthropic(model: string, u: AnthropicUsageWire): Usage {
+  const usage = usageFromAnthropic(model, u);
+  const advisors = advisorUsagesFromAnthropic(u);
+  if (advisors.length > 0) usage.subInferences = advisors;
+  return usage;
+}
+
+/**
  * Normalises Gemini `usageMetadata`: `promptTokenCount` includes cached content, tool-use prompt
  * tokens bill as input, and billed output is candidates plus thoughts (thinking bills as output).
  */

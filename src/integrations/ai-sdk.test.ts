@@ -87,6 +87,26 @@ describe("aegisMiddleware", () => {
     expect(usage).toMatchObject({ inputTokens: 100, cacheReadTokens: 3000, cacheWrite5mTokens: 800, cacheWrite1hTokens: 400, outputTokens: 150 });
     expect(usageFromV3({ inputTokens: { total: undefined, noCache: undefined, cacheRead: undefined, cacheWrite: undefined }, outputTokens: { total: undefined, text: undefined, reasoning: undefined } }, "m")).toBeUndefined();
   });
+
+  it("reads Anthropic advisor iterations from the raw usage as sub-inferences", () => {
+    const usage = usageFromV3(
+      {
+        inputTokens: { total: 1000, noCache: 1000, cacheRead: 0, cacheWrite: 0 },
+        outputTokens: { total: 100, text: 100, reasoning: undefined },
+        raw: {
+          input_tokens: 1000,
+          output_tokens: 100,
+          iterations: [
+            { type: "message", input_tokens: 1000, output_tokens: 100 },
+            { type: "advisor_message", model: "claude-opus-4-6", input_tokens: 10_000, output_tokens: 1_000 },
+          ],
+        },
+      },
+      "claude-sonnet-4-6",
+      "anthropic.messages",
+    );
+    expect(usage?.subInferences).toEqual([{ model: "claude-opus-4-6", inputTokens: 10_000, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 1_000, reasoningTokens: 0 }]);
+  });
 });
 
 describe("aegisMiddleware under aegis run", () => {

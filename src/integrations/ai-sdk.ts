@@ -11,7 +11,7 @@
 // proxy strips both headers; a provider reached directly ignores them.
 import type { LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3Middleware, LanguageModelV3StreamPart, LanguageModelV3Usage } from "@ai-sdk/provider";
 import { usageFromPromptInclusive, type Usage } from "../core/usage.js";
-import { usageFromAnthropic, type AnthropicUsageWire } from "../core/usage-converters.js";
+import { callUsageFromAnthropic, type AnthropicUsageWire } from "../core/usage-converters.js";
 import type { CallOptions, Tracker } from "./tracker.js";
 import { estimatedUsage, promptFingerprint } from "./preflight.js";
 import { AGENT_HEADER, FINGERPRINT_HEADER } from "../proxy/headers.js";
@@ -29,12 +29,13 @@ const n = (v: number | undefined): number => (typeof v === "number" && Number.is
  * The exact usage of a call from the SDK's normalised usage (prompt-inclusive: cache reads and
  * writes inside inputTokens.total, reasoning inside outputTokens.total), or undefined when the
  * provider reported none. For Anthropic the raw usage is read instead: only it tells 1-hour cache
- * writes (billed 2× input) from 5-minute ones.
+ * writes (billed 2× input) from 5-minute ones, and advisor iterations (sub-inferences at the
+ * advisor model's rates) from the executor's turns.
  */
 export function usageFromV3(usage: LanguageModelV3Usage, model: string, provider = ""): Usage | undefined {
   if (provider.startsWith("anthropic") && usage.raw !== undefined) {
-    // The raw object is Anthropic's own `usage`; the converter checks every count it reads.
-    return usageFromAnthropic(model, usage.raw as AnthropicUsageWire);
+    // The raw object is Anthropic's own `usage`; the converter (the proxy adapter's) checks every count it reads.
+    return callUsageFromAnthropic(model, usage.raw as AnthropicUsageWire);
   }
   const { inputTokens: i, outputTokens: o } = usage;
   if (i.total === undefined && i.noCache === undefined && o.total === undefined && o.text === undefined) return undefined;

@@ -1,8 +1,9 @@
 // Anthropic extractor (`aegis-governor/integrations/anthropic`): Messages and the final message of
 // a stream (`stream.finalMessage()`), read with the core's converter (wire-formats.md §2):
 // input_tokens excludes the cache; cache reads, 5-minute and 1-hour cache writes are billed
-// apart (the reference priced writes as reads and subtracted the cache twice, §9.12).
-import { usageFromAnthropic, type AnthropicUsageWire } from "../core/usage-converters.js";
+// apart (the reference priced writes as reads and subtracted the cache twice, §9.12); advisor
+// iterations (`usage.iterations[]` advisor_message) are sub-inferences at the advisor model's rates.
+import { callUsageFromAnthropic, type AnthropicUsageWire } from "../core/usage-converters.js";
 import type { CallOptions, Tracker } from "./tracker.js";
 import { createSdkMeter, type SdkMeter } from "./sdk-meter.js";
 
@@ -32,7 +33,8 @@ export function anthropicMeter(tracker: Tracker, defaults: CallOptions = {}): An
       model: (r) => r.model,
       prompt: (r) => [r.system ?? null, r.messages],
       maxOutputTokens: (r) => r.max_tokens,
-      usage: (res, model) => (res.usage == null ? undefined : usageFromAnthropic(res.model !== "" ? res.model : model, res.usage)),
+      // The proxy adapter's converter: advisor iterations ride along as sub-inferences, billed at the advisor's rates.
+      usage: (res, model) => (res.usage == null ? undefined : callUsageFromAnthropic(res.model !== "" ? res.model : model, res.usage)),
     },
     tracker,
     defaults,

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import OpenAI from "openai";
 import Anthropic from "@anthropic-ai/sdk";
 import { GoogleGenAI } from "@google/genai";
+import type { Usage } from "../core/usage.js";
 import { AegisBlockedError, type Tracker } from "./tracker.js";
 import { localTracker, useFakeLlm } from "./testing.js";
 import { openaiMeter } from "./openai.js";
@@ -141,6 +142,27 @@ describe("Anthropic extractor", () => {
     const decision = await anthropicMeter(tracker).record(final, p);
     expect(decision.cost_usd).toBe(0.0162); // 400 × 3 + 1000 × 15
     expect(await tokens(tracker)).toEqual({ input: 400, cache_read: 0, cache_write: 0, output: 1000, reasoning: 600 });
+  });
+
+  it("records advisor iterations as sub-inferences at the advisor's rates (the proxy adapter's converter)", async () => {
+    // A Message whose usage.iterations holds the executor's turn and one advisor_message on Opus 4.6.
+    const message = {
+      model: "claude-sonnet-4-6",
+      usage: {
+        input_tokens: 1000,
+        output_tokens: 100,
+        iterations: [
+          { type: "message", input_tokens: 1000, output_tokens: 100 },
+          { type: "advisor_message", model: "claude-opus-4-6", input_tokens: 10_000, output_tokens: 1_000, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
+        ],
+      },
+    };
+    let seen: Usage | undefined;
+    const capture: Tracker = { ...local(), record: async (usage) => ((seen = usage), { action: "allow", reason: "", dimension: "", cost_usd: 0, cumulative_usd: 0, fatal: false, alerts: [] }) };
+    await anthropicMeter(capture).record(message);
+    expect(seen?.subInferences).toEqual([{ model: "claude-opus-4-6", inputTokens: 10_000, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 1_000, reasoningTokens: 0 }]);
+    // Executor Sonnet 4.6: 1000 × $3/M + 100 × $15/M = $0.0045; advisor Opus 4.6: 10,000 × $5/M + 1,000 × $25/M = $0.075.
+    expect((await anthropicMeter(local()).record(message)).cost_usd).toBe(0.0795);
   });
 
   it("blocks before the call once the session limit is spent", async () => {

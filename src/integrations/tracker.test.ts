@@ -67,4 +67,19 @@ describe("remote tracker against the metering API's parser", () => {
     expect(costOf(parsed, price)).toBe(6_000_000 + 30_000_000);
     expect(toMeterUsage({ ...usage, webSearchRequests: 0 })).not.toHaveProperty("web_search_requests");
   });
+
+  it("sends sub-inferences (advisor iterations) as sub_inferences, which the parser restores and callCostOf bills at the advisor's rates", async () => {
+    const { parseUsageBody } = await import("../server/validate.js");
+    const { buildPricingTable } = await import("../core/pricing/resolve.js");
+    const { callCostOf } = await import("../core/pricing/call-cost.js");
+    const advisor = { model: "claude-opus-4-6", inputTokens: 6_000, cacheReadTokens: 4_000, cacheWrite5mTokens: 0, cacheWrite1hTokens: 2_000, outputTokens: 1_500, reasoningTokens: 0 };
+    const usage = { model: "claude-sonnet-4-6", inputTokens: 1000, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 100, reasoningTokens: 0, subInferences: [advisor] };
+    const body = toMeterUsage(usage, { agentId: "planner" });
+    expect(body.sub_inferences).toEqual([{ model: "claude-opus-4-6", input_tokens: 12_000, cached_tokens: 4_000, cache_write_1h_tokens: 2_000, output_tokens: 1_500 }]);
+    const parsed = parseUsageBody(JSON.stringify(body)).usage;
+    expect(parsed).toEqual(usage);
+    // Sonnet 4.6 $0.0045 + Opus 4.6: 6,000 × $5 + 4,000 × $0.50 + 2,000 × $10 + 1,500 × $25, per million = $0.0895.
+    expect(callCostOf(parsed, buildPricingTable()).cost).toBe(4_500_000 + 89_500_000);
+    expect(toMeterUsage({ ...usage, subInferences: [] })).not.toHaveProperty("sub_inferences");
+  });
 });

@@ -37,6 +37,28 @@ describe("parseUsageBody", () => {
     expect(parseUsageBody('{"model":"m","input_tokens":1,"output_tokens":1,"web_search_requests":null}').usage).not.toHaveProperty("webSearchRequests");
   });
 
+  it("carries sub_inferences (advisor iterations) into Usage.subInferences, each prompt-inclusive like the top level", () => {
+    const call = parseUsageBody(
+      JSON.stringify({
+        model: "claude-sonnet-4-6",
+        input_tokens: 1000,
+        output_tokens: 100,
+        sub_inferences: [
+          { model: "claude-opus-4-6", input_tokens: 10_000, cached_tokens: 4_000, cache_write_tokens: 500, cache_write_1h_tokens: 2_000, output_tokens: 1_000, reasoning_tokens: 200 },
+          { model: "", input_tokens: 5, output_tokens: 1, cached_tokens: null },
+        ],
+      }),
+    );
+    expect(call.usage.subInferences).toEqual([
+      { model: "claude-opus-4-6", inputTokens: 3_500, cacheReadTokens: 4_000, cacheWrite5mTokens: 500, cacheWrite1hTokens: 2_000, outputTokens: 1_000, reasoningTokens: 200 },
+      { model: "", inputTokens: 5, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 1, reasoningTokens: 0 },
+    ]);
+    expect(call.usage.inputTokens).toBe(1000);
+    for (const none of ["[]", "null"]) expect(parseUsageBody(`{"model":"m","input_tokens":1,"output_tokens":1,"sub_inferences":${none}}`).usage).not.toHaveProperty("subInferences");
+    const hundred = Array.from({ length: 100 }, () => ({ model: "m", input_tokens: 1, output_tokens: 1 }));
+    expect(parseUsageBody(JSON.stringify({ model: "m", input_tokens: 1, output_tokens: 1, sub_inferences: hundred })).usage.subInferences).toHaveLength(100);
+  });
+
   it("treats null optional counts and empty labels as absent", () => {
     const call = parseUsageBody('{"model":"m","input_tokens":1,"output_tokens":0,"cached_tokens":null,"agent_id":""}');
     expect(call.agentId).toBeUndefined();
@@ -69,6 +91,19 @@ describe("parseUsageBody", () => {
     ['{"model":"m","input_tokens":1,"output_tokens":1,"web_search_requests":[1]}', /^web_search_requests: expected a non-negative integer, received an array$/],
     ['{"model":"m","input_tokens":1,"output_tokens":1,"web_search_requests":100000001}', /^web_search_requests: expected at most 100000000 searches for one call, received 100000001$/],
     ['{"model":"m","input_tokens":1,"output_tokens":1,"web_searches":1}', /^unknown field "web_searches": expected only .*web_search_requests/],
+    ['{"model":"m","input_tokens":1,"output_tokens":1,"sub_inferences":{}}', /^sub_inferences: expected an array of \{ model, input_tokens, output_tokens, cached_tokens\?, .* \}, received an object$/],
+    ['{"model":"m","input_tokens":1,"output_tokens":1,"sub_inferences":"x"}', /^sub_inferences: expected an array of .*, received "x" \(string\)$/],
+    ['{"model":"m","input_tokens":1,"output_tokens":1,"sub_inferences":[1]}', /^sub_inferences\[0\]: expected an object \{ model, input_tokens, .* \}, received 1 \(number\)$/],
+    ['{"model":"m","input_tokens":1,"output_tokens":1,"sub_inferences":[{"model":"a","input_tokens":1,"output_tokens":1},{"input_tokens":1,"output_tokens":1}]}', /^sub_inferences\[1\]\.model: expected a model id string \("" when the provider did not name it\), received nothing \(the field is required\)$/],
+    ['{"model":"m","input_tokens":1,"output_tokens":1,"sub_inferences":[{"model":"a","input_tokens":1,"output_tokens":1},{"model":7,"input_tokens":1,"output_tokens":1}]}', /^sub_inferences\[1\]\.model: expected a model id string .*, received 7 \(number\)$/],
+    ['{"model":"m","input_tokens":1,"output_tokens":1,"sub_inferences":[{"model":"a","output_tokens":1}]}', /^sub_inferences\[0\]\.input_tokens: expected a non-negative integer, received nothing \(the field is required\)$/],
+    ['{"model":"m","input_tokens":1,"output_tokens":1,"sub_inferences":[{"model":"a","input_tokens":1,"output_tokens":-2}]}', /^sub_inferences\[0\]\.output_tokens: expected a non-negative integer, received -2 \(number\)$/],
+    ['{"model":"m","input_tokens":1,"output_tokens":1,"sub_inferences":[{"model":"a","input_tokens":1,"output_tokens":1,"cache_write_1h_tokens":"9"}]}', /^sub_inferences\[0\]\.cache_write_1h_tokens: expected a non-negative integer, received "9" \(string\)$/],
+    ['{"model":"m","input_tokens":1,"output_tokens":1,"sub_inferences":[{"model":"a","input_tokens":100000001,"output_tokens":1}]}', /^sub_inferences\[0\]\.input_tokens: expected at most 100000000 tokens for one call, received 100000001$/],
+    ['{"model":"m","input_tokens":1,"output_tokens":1,"sub_inferences":[{"model":"a","input_tokens":10,"output_tokens":1,"cached_tokens":8,"cache_write_tokens":5}]}', /^sub_inferences\[0\]\.cached_tokens: cached_tokens \(8\) plus cache_write_tokens \(5\) cannot exceed input_tokens \(10\)/],
+    ['{"model":"m","input_tokens":1,"output_tokens":1,"sub_inferences":[{"model":"a","input_tokens":1,"output_tokens":1,"cache_read_tokens":1}]}', /^sub_inferences\[0\]: unknown field "cache_read_tokens": expected only model, input_tokens, output_tokens, cached_tokens/],
+    ['{"model":"m","input_tokens":1,"output_tokens":1,"sub_inferences":[{"model":"a","input_tokens":1,"output_tokens":1,"web_search_requests":1}]}', /^sub_inferences\[0\]: unknown field "web_search_requests"/],
+    [JSON.stringify({ model: "m", input_tokens: 1, output_tokens: 1, sub_inferences: Array.from({ length: 101 }, () => ({ model: "a", input_tokens: 1, output_tokens: 1 })) }), /^sub_inferences: expected at most 100 entries for one call, received 101$/],
     ['{"model":"m","input_tokens":1,"output_tokens":1,"agent_id":5}', /^agent_id: expected a string .* received 5 \(number\)/],
     ['{"model":"m","input_tokens":1,"output_tokens":1,"prompt_tokens":3,"cost":1}', /^unknown fields "prompt_tokens", "cost": expected only model, input_tokens/],
   ])("rejects %s", (body, message) => {

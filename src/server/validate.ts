@@ -2,52 +2,14 @@
 // was expected and what was received; nothing here touches spend.
 import { usageFromPromptInclusive, UsageShapeError } from "../core/usage.js";
 import type { CallRequest } from "../core/policy/types.js";
+import { BadRequestError, describe, MAX_STRING, rejectUnknownFields, tokenCount } from "./body-fields.js";
+import { parseSubInferences } from "./sub-inferences-body.js";
 
-/** A client mistake in a request body: answered 400 with this message. */
-export class BadRequestError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "BadRequestError";
-  }
-}
+export { BadRequestError, MAX_TOKENS_PER_CALL } from "./body-fields.js";
 
 const TOKEN_FIELDS = ["input_tokens", "output_tokens", "cached_tokens", "cache_write_tokens", "cache_write_1h_tokens", "reasoning_tokens", "web_search_requests"] as const;
 const STRING_FIELDS = ["agent_id", "action_type", "fingerprint"] as const;
-const KNOWN_FIELDS: ReadonlySet<string> = new Set<string>(["model", ...TOKEN_FIELDS, ...STRING_FIELDS]);
-const MAX_STRING = 512;
-/** Largest token count of one kind accepted for one call (100 million: 10× the largest context window). */
-export const MAX_TOKENS_PER_CALL = 100_000_000;
-
-// A short, safe rendering of a received value for an error message.
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "object") return "an object";
-  if (typeof value === "string") {
-    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-    return `${JSON.stringify(shown)} (string)`;
-  }
-  return `${String(value)} (${typeof value})`;
-}
-
-// A count (tokens, or searches for web_search_requests): required ones must be present; optional
-// ones may be absent or null.
-function tokenCount(body: Record<string, unknown>, field: string, required: boolean, unit = "tokens"): number | undefined {
-  const value = body[field];
-  if (value === undefined || (value === null && !required)) {
-    if (required) throw new BadRequestError(`${field}: expected a non-negative integer, received nothing (the field is required)`);
-    return undefined;
-  }
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
-    throw new BadRequestError(`${field}: expected a non-negative integer, received ${describe(value)}`);
-  }
-  // No model reads or writes anywhere near this in one call; a larger count is a bug in the
-  // caller, and recording it would poison the persistent totals of the shared store.
-  if (value > MAX_TOKENS_PER_CALL) {
-    throw new BadRequestError(`${field}: expected at most ${MAX_TOKENS_PER_CALL} ${unit} for one call, received ${value}`);
-  }
-  return value;
-}
+const KNOWN_FIELDS: ReadonlySet<string> = new Set<string>(["model", ...TOKEN_FIELDS, "sub_inferences", ...STRING_FIELDS]);
 
 // An optional label: a string of at most 512 characters; "" and null mean absent.
 function optionalString(body: Record<string, unknown>, field: string): string | undefined {
@@ -72,12 +34,7 @@ export function parseUsageBody(text: string): CallRequest {
     throw new BadRequestError(`body: expected a JSON object with model, input_tokens and output_tokens, received ${describe(body)}`);
   }
   const fields = body as Record<string, unknown>;
-  const unknown = Object.keys(fields).filter((key) => !KNOWN_FIELDS.has(key));
-  if (unknown.length > 0) {
-    throw new BadRequestError(
-      `unknown field${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => JSON.stringify(k.slice(0, 40))).join(", ")}: expected only ${[...KNOWN_FIELDS].join(", ")}`,
-    );
-  }
+  rejectUnknownFields(fields, KNOWN_FIELDS);
   const model = fields.model;
   if (typeof model !== "string" || model.trim() === "" || model.length > MAX_STRING) {
     throw new BadRequestError(`model: expected a non-empty model id string, received ${model === undefined ? "nothing (the field is required)" : describe(model)}`);
@@ -92,6 +49,7 @@ export function parseUsageBody(text: string): CallRequest {
   const agentId = optionalString(fields, "agent_id");
   const actionType = optionalString(fields, "action_type");
   const fingerprint = optionalString(fields, "fingerprint");
+  const subInferences = parseSubInferences(fields.sub_inferences);
   let usage;
   try {
     usage = usageFromPromptInclusive({ model, promptTokens, completionTokens, cachedTokens, cacheWriteTokens, cacheWrite1hTokens, reasoningTokens, webSearchRequests });
@@ -99,6 +57,7 @@ export function parseUsageBody(text: string): CallRequest {
     if (error instanceof UsageShapeError) throw new BadRequestError(`${error.field}: ${error.message}`);
     throw error;
   }
+  if (subInferences.length > 0) usage.subInferences = subInferences;
   const call: CallRequest = { usage };
   if (agentId !== undefined) call.agentId = agentId;
   if (actionType !== undefined) call.actionType = actionType;

@@ -5,7 +5,7 @@
 // iterations bill at the advisor model's rates, as sub-inferences. Web searches
 // (`usage.server_tool_use.web_search_requests`) are cumulative in the same way and bill per request.
 import { UsageShapeError, type Usage } from "../../core/usage.js";
-import { advisorUsagesFromAnthropic, usageFromAnthropic, type AnthropicUsageWire } from "../../core/usage-converters.js";
+import { callUsageFromAnthropic, type AnthropicUsageWire } from "../../core/usage-converters.js";
 import { positiveInt } from "../estimate.js";
 import { objectAt, parseJson, stringAt } from "./fields.js";
 import { advisorBounds, webSearchBound } from "./anthropic-tools.js";
@@ -24,10 +24,7 @@ function relative(path: string): string {
 // counts leave out, ride along as sub-inferences billed at the advisor model's rates.
 function convert(model: string, wire: Record<string, unknown>): Usage | undefined {
   try {
-    const usage = usageFromAnthropic(model, wire as AnthropicUsageWire);
-    const advisors = advisorUsagesFromAnthropic(wire as AnthropicUsageWire);
-    if (advisors.length > 0) usage.subInferences = advisors;
-    return usage;
+    return callUsageFromAnthropic(model, wire as AnthropicUsageWire);
   } catch (error) {
     if (error instanceof UsageShapeError) return undefined;
     throw error;
