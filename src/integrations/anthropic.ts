@@ -4,6 +4,7 @@
 // apart (the reference priced writes as reads and subtracted the cache twice, §9.12); advisor
 // iterations (`usage.iterations[]` advisor_message) are sub-inferences at the advisor model's rates.
 import { callUsageFromAnthropic, type AnthropicUsageWire } from "../core/usage-converters.js";
+import { webSearchBound } from "../proxy/providers/anthropic-tools.js";
 import type { CallOptions, Tracker } from "./tracker.js";
 import { createSdkMeter, type SdkMeter } from "./sdk-meter.js";
 
@@ -13,6 +14,8 @@ export interface AnthropicRequest {
   messages: unknown;
   system?: unknown;
   max_tokens?: number;
+  /** Server tools: a web search tool's `max_uses` bounds the searches the pre-flight check counts. */
+  tools?: unknown;
 }
 
 /** A Message (or a stream's final message), as the SDK returns it. */
@@ -33,6 +36,8 @@ export function anthropicMeter(tracker: Tracker, defaults: CallOptions = {}): An
       model: (r) => r.model,
       prompt: (r) => [r.system ?? null, r.messages],
       maxOutputTokens: (r) => r.max_tokens,
+      // The proxy's bound (max_uses, else 10 per tool), so a model with no search rate is refused before the call.
+      webSearches: (r) => webSearchBound(r.tools),
       // The proxy adapter's converter: advisor iterations ride along as sub-inferences, billed at the advisor's rates.
       usage: (res, model) => (res.usage == null ? undefined : callUsageFromAnthropic(res.model !== "" ? res.model : model, res.usage)),
     },

@@ -165,6 +165,22 @@ describe("Anthropic extractor", () => {
     expect((await anthropicMeter(local()).record(message)).cost_usd).toBe(0.0795);
   });
 
+  it("counts the web search tool's max_uses in the pre-flight check: a model with no search rate is refused before the call", async () => {
+    const tracker = local({ config: { pricing: { "my-router-model": { input: 3, output: 15 } } } });
+    const search = [{ type: "web_search_20250305", name: "web_search", max_uses: 3 }];
+    const p = { model: "my-router-model", max_tokens: 100, messages: [{ role: "user" as const, content: "search" }] };
+    await expect(anthropicMeter(tracker).check({ ...p, tools: search })).rejects.toMatchObject({
+      name: "AegisBlockedError",
+      dimension: "unknown_model",
+      reason: expect.stringContaining("pricing.my-router-model.web_search_per_1k") as unknown,
+    });
+    expect((await anthropicMeter(tracker).check(p)).action).toBe("allow");
+    // On a model with a search rate the searches join the estimate: 3 × $0.01 on top of the tokens.
+    const sonnet = { ...p, model: "claude-sonnet-4" };
+    const plain = await anthropicMeter(tracker).check(sonnet);
+    expect((await anthropicMeter(tracker).check({ ...sonnet, tools: search })).cost_usd).toBeCloseTo(plain.cost_usd + 0.03, 9);
+  });
+
   it("blocks before the call once the session limit is spent", async () => {
     const tracker = local({ config: { cost: { per_session_limit_usd: 0.007 } } });
     const meter = anthropicMeter(tracker);

@@ -19,6 +19,11 @@ export interface SdkSpec<Req, Res> {
   maxOutputTokens(request: Req): number | undefined;
   /** The exact usage of a response, or undefined when it carries none. */
   usage(response: Res, requestModel: string): Usage | undefined;
+  /**
+   * The server-side web searches the request allows (its web search tool's bound), added to the
+   * pre-flight estimate: a model with no search rate is then refused before the call.
+   */
+  webSearches?(request: Req): number;
 }
 
 /** Checks requests and records responses of one SDK through a tracker. */
@@ -42,7 +47,10 @@ export function createSdkMeter<Req, Res>(spec: SdkSpec<Req, Res>, tracker: Track
   return {
     async check(request, options = {}) {
       const model = spec.model(request);
-      return tracker.check(estimatedUsage(model, spec.prompt(request), spec.maxOutputTokens(request)), optionsFor(request, model, options));
+      const estimate = estimatedUsage(model, spec.prompt(request), spec.maxOutputTokens(request));
+      const searches = spec.webSearches?.(request) ?? 0;
+      if (searches > 0) estimate.webSearchRequests = searches;
+      return tracker.check(estimate, optionsFor(request, model, options));
     },
     async record(response, request, options = {}) {
       const requestModel = request === undefined ? "" : spec.model(request);
