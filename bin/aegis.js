@@ -9,6 +9,9 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
   const { VERSION } = await import("../dist/version.js");
   process.stdout.write(`${VERSION}\n`);
 } else {
+  // `aegis run` keeps V8's young generation at its size until the agent runs (idle memory: see
+  // dist/run/heap-growth.js); set first, before the CLI's modules are loaded.
+  if (args[0] === "run") (await import("../dist/run/heap-growth.js")).holdYoungGeneration();
   const { main } = await import("../dist/cli/main.js");
   process.exitCode = await main(process.argv);
 }

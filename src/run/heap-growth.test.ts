@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { HEAP_GROWING_PERCENT } from "./heap-growth.js";
+import { HEAP_GROWING_PERCENT, HOLD_YOUNG_GENERATION, RELEASE_YOUNG_GENERATION } from "./heap-growth.js";
 
 describe("limitHeapGrowth", () => {
   it("uses a flag this Node's V8 knows (an unknown one would print 'unrecognized flag' on stderr)", () => {
@@ -10,5 +10,33 @@ describe("limitHeapGrowth", () => {
     // The check itself can see a flag V8 does not know.
     const unknown = spawnSync(process.execPath, ["-e", `require("node:v8").setFlagsFromString("--no-such-heap-flag=1")`], { encoding: "utf8" });
     expect(unknown.stderr).toContain("unrecognized flag");
+  });
+});
+
+describe("holdYoungGeneration / releaseYoungGeneration", () => {
+  // A child allocates objects that survive (as start-up does), with or without the flag held, then
+  // with it released, and reports the young generation's size (bytes) after each phase.
+  const youngSizes = (hold: boolean): { held: number; released: number } => {
+    const script = `
+      const v8 = require("node:v8");
+      const young = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === "new_space").space_size;
+      const keep = [];
+      const allocate = () => { for (let i = 0; i < 400000; i++) keep.push({ i, s: "x" + i }); };
+      if (${hold}) v8.setFlagsFromString(${JSON.stringify(HOLD_YOUNG_GENERATION)});
+      allocate();
+      const held = young();
+      v8.setFlagsFromString(${JSON.stringify(RELEASE_YOUNG_GENERATION)});
+      allocate();
+      console.log(JSON.stringify({ held, released: young() }));`;
+    const child = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
+    expect(child.stderr).toBe("");
+    return JSON.parse(child.stdout) as { held: number; released: number };
+  };
+
+  it("keeps the young generation small while held, and lets it grow again once released", () => {
+    const held = youngSizes(true);
+    const free = youngSizes(false);
+    expect(held.held).toBeLessThan(free.held / 4);
+    expect(held.released).toBeGreaterThan(held.held * 4);
   });
 });

@@ -55,6 +55,8 @@ export interface RunSessionOptions {
   env: NodeJS.ProcessEnv;
   /** One message line to stderr. */
   notify: (text: string) => void;
+  /** Called once the agent has been started (start-up is over; the session now serves it). */
+  onAgentStarted?: () => void;
   /** Mounts the provider proxy; without it the proxy routes answer 501. */
   mountProxy?: (context: ProxyContext) => MountedProxyHandler;
   clock?: () => number;
@@ -155,6 +157,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
       envMarker: `AEGIS_SESSION_ID=${sessionId}`,
       onEscalate: (signal) => o.notify(`aegis: ${signal} received: stopping the agent and its processes`),
     });
+    o.onAgentStarted?.();
     let stopping = false;
     stopAgent = (reason) => {
       if (stopping) return;
