@@ -7,6 +7,7 @@ import { nanosToUsd } from "../core/money.js";
 import { loadConfig, toAgentSpecs, toLimits, toPricingOverrides } from "../config/index.js";
 import { buildPricingTable } from "../core/pricing/resolve.js";
 import { createGovernor, defaultAgentOf } from "../core/policy/index.js";
+import { standbyStore } from "../core/policy/standby-store.js";
 import type { PricingTable } from "../core/pricing/types.js";
 import { LEDGER_VERSION } from "../ledger/entry.js";
 import { openLedger, type LedgerWriter } from "../ledger/writer.js";
@@ -78,7 +79,11 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
   // Total, daily and agent budgets live in the shared store; the per-session limit stays in this run.
   const store = await openBudgetStore({ url: o.store !== undefined ? resolveStoreUrl(o.store, o.cwd) : loaded.storeUrl, failOpen: config.store.fail_open, notify: o.notify, cwd: o.cwd });
   const leaseMs = config.store.lease_seconds * 1000;
-  const governor = createGovernor({ sessionId, limits, agents, defaultAgent, pricing, clock, store, storeFailOpen: config.store.fail_open, reservationLeaseMs: leaseMs });
+  // The governor reserves through standbys: a proxied call is admitted against budget held for it
+  // since the previous call settled, with no store transaction before it is forwarded.
+  let standbys = 0;
+  const budgetStore = standbyStore(store, () => `${sessionId}:standby:${++standbys}`);
+  const governor = createGovernor({ sessionId, limits, agents, defaultAgent, pricing, clock, store: budgetStore, storeFailOpen: config.store.fail_open, reservationLeaseMs: leaseMs });
   // While this run lives, its calls in flight keep their reservations however long they take.
   const renewal = startLeaseRenewal({
     renew: () => governor.renewLeases(),
@@ -87,6 +92,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
   });
   const closeStore = async (): Promise<void> => {
     renewal.stop();
+    await budgetStore.releaseAll();
     await store.close();
   };
 
@@ -179,6 +185,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
   await closeProxy();
   const report = await governor.report();
   const totals = meter.totals();
+  await budgetStore.releaseAll();
   const storeTotals = await readStoreTotals(store, store.url, limits.dailyResetTimezone ?? "UTC", clock());
   await closeStore();
   end(exit, totals);
