@@ -57,6 +57,18 @@ describe("standbyStore", () => {
     expect(await total(inner)).toEqual({ spent: 130, reserved: 0 });
   });
 
+  it("calls settling in one turn reserve one standby between them, not one each", async () => {
+    const { store: inner, calls } = counted();
+    const s = standbyStore(inner, ids);
+    for (const id of ["c1", "c2", "c3", "c4"]) expect((await reserve(s, id, 100)).ok).toBe(true);
+    await Promise.all(["c1", "c2", "c3", "c4"].map((id) => settle(s, id, 50)));
+    await new Promise((r) => setImmediate(r));
+    expect(calls).toMatchObject({ reserve: 5, settle: 4, release: 0 }); // four calls, one standby, nothing given back
+    expect(await total(inner)).toEqual({ spent: 200, reserved: 100 });
+    await s.releaseAll();
+    expect(await total(inner)).toEqual({ spent: 200, reserved: 0 });
+  });
+
   it("a call bigger than the standby, or one arriving after the lease is half gone, reserves for itself", async () => {
     const { store: inner, calls } = counted();
     const s = standbyStore(inner, ids);

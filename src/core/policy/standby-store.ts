@@ -55,6 +55,7 @@ export function standbyStore(inner: SharedBudgetStore, newId: () => string): Sta
   const signatures = new Map<string, string>();
   let closing = false;
   const refilling = new Set<Promise<void>>();
+  const pending = new Set<string>();
 
   const storeId = (id: string): string => adopted.get(id) ?? id;
 
@@ -73,7 +74,9 @@ export function standbyStore(inner: SharedBudgetStore, newId: () => string): Sta
   // After a settle: reserve the next call's standby, if it is far enough from every limit.
   const refill = (sig: string, now: number, spent: Nanos): void => {
     const r = recent.get(sig);
-    if (closing || r === undefined || standbys.has(sig)) return;
+    // One standby per budget lines, and one being reserved at a time: under concurrency many calls
+    // settle in one turn, and extra standbys would only be reserved to be released again.
+    if (closing || r === undefined || standbys.has(sig) || pending.has(sig)) return;
     const amount = Math.max(...r.amounts);
     const far = r.used.every((l) => l.limit === undefined || SHARE_OF_REMAINING * amount <= l.limit - l.used - spent);
     if (!far || amount <= 0) return;
@@ -88,7 +91,11 @@ export function standbyStore(inner: SharedBudgetStore, newId: () => string): Sta
       })
       .catch(() => undefined);
     refilling.add(made);
-    void made.finally(() => refilling.delete(made));
+    pending.add(sig);
+    void made.finally(() => {
+      refilling.delete(made);
+      pending.delete(sig);
+    });
   };
 
   const remember = (req: ReserveRequest, sig: string, used: LineUse[]): void => {
