@@ -54,8 +54,8 @@ export function standbyStore(inner: SharedBudgetStore, newId: () => string): Sta
   // A call's reservation id → the signature of its budget lines (its settle refills that standby).
   const signatures = new Map<string, string>();
   let closing = false;
-  const refilling = new Set<Promise<void>>();
-  const pending = new Set<string>();
+  // Standbys being reserved, by signature: one at a time for each set of budget lines.
+  const refilling = new Map<string, Promise<void>>();
 
   const storeId = (id: string): string => adopted.get(id) ?? id;
 
@@ -76,7 +76,7 @@ export function standbyStore(inner: SharedBudgetStore, newId: () => string): Sta
     const r = recent.get(sig);
     // One standby per budget lines, and one being reserved at a time: under concurrency many calls
     // settle in one turn, and extra standbys would only be reserved to be released again.
-    if (closing || r === undefined || standbys.has(sig) || pending.has(sig)) return;
+    if (closing || r === undefined || standbys.has(sig) || refilling.has(sig)) return;
     const amount = Math.max(...r.amounts);
     const far = r.used.every((l) => l.limit === undefined || SHARE_OF_REMAINING * amount <= l.limit - l.used - spent);
     if (!far || amount <= 0) return;
@@ -90,12 +90,8 @@ export function standbyStore(inner: SharedBudgetStore, newId: () => string): Sta
         standbys.set(sig, { id, amount, lines: res.lines, keys: new Set(r.lines.map((l) => l.key)), expiresAt });
       })
       .catch(() => undefined);
-    refilling.add(made);
-    pending.add(sig);
-    void made.finally(() => {
-      refilling.delete(made);
-      pending.delete(sig);
-    });
+    refilling.set(sig, made);
+    void made.finally(() => refilling.delete(sig));
   };
 
   const remember = (req: ReserveRequest, sig: string, used: LineUse[]): void => {
@@ -185,7 +181,7 @@ export function standbyStore(inner: SharedBudgetStore, newId: () => string): Sta
 
     async releaseAll() {
       closing = true;
-      await Promise.all([...refilling]);
+      await Promise.all([...refilling.values()]);
       const held = [...standbys.values()];
       standbys.clear();
       await Promise.all(held.map((s) => inner.release(s.id).catch(() => undefined)));
