@@ -1,10 +1,8 @@
-// The three ways the load generator drives traffic (docs/performance.md §2):
+// Two of the three ways the load generator drives traffic (docs/performance.md §2); the third, the
+// open loop at a fixed rate, is in raw-http.mjs:
 // - interleaved: c=1, the arms alternate request by request, their order rotated every round, so
 //   drift in machine load hits every arm alike (the cuihuan/Helicone method);
-// - closedLoop: c workers, each sending its next request when the last one answered;
-// - openLoop: a fixed arrival rate, latency measured from the scheduled send time, so a stall is
-//   not hidden by the loop waiting for it (coordinated omission).
-import { setImmediate } from "node:timers";
+// - closedLoop: c workers, each sending its next request when the last one answered.
 
 /**
  * Runs `once(arm, i)` for every arm, `perRound` times per round, after `warmup` unrecorded
@@ -68,54 +66,4 @@ export async function closedLoop({ concurrency, seconds, warmupSeconds = 0.3 }, 
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   return { latencies, ok, errors, lastError, rps: ok / seconds, seconds };
-}
-
-/**
- * `rate` requests/s for `seconds`; latency counts from each request's scheduled time. Requests
- * not answered `graceSeconds` after the last was due are aborted and counted as errors, so an
- * overloaded target cannot stretch the run without bound. `once(i, signal)` must honour the signal.
- */
-export async function openLoop({ rate, seconds, graceSeconds = 2 }, once) {
-  const latencies = [];
-  let ok = 0;
-  let errors = 0;
-  let lastError;
-  const total = Math.round(rate * seconds);
-  const start = performance.now();
-  const pending = [];
-  const abort = new globalThis.AbortController();
-  let timedOut = 0;
-  let sent = 0;
-  await new Promise((resolve) => {
-    const tick = () => {
-      const elapsed = performance.now() - start;
-      const due = Math.min(total, Math.floor((elapsed / 1000) * rate) + 1);
-      for (; sent < due; sent++) {
-        const scheduled = start + (sent / rate) * 1000;
-        pending.push(
-          once(sent, abort.signal).then(
-            (r) => {
-              if (r.status >= 200 && r.status < 300) {
-                ok++;
-                latencies.push(performance.now() - scheduled);
-              } else errors++;
-            },
-            (error) => {
-              errors++;
-              if (abort.signal.aborted) timedOut++;
-              else lastError = String(error?.message ?? error);
-            },
-          ),
-        );
-      }
-      if (sent >= total) resolve();
-      else setImmediate(tick);
-    };
-    tick();
-  });
-  const deadline = setTimeout(() => abort.abort(), Math.max(0, start + (seconds + graceSeconds) * 1000 - performance.now()));
-  await Promise.all(pending);
-  clearTimeout(deadline);
-  const wall = (performance.now() - start) / 1000;
-  return { latencies, ok, errors, timed_out: timedOut, lastError, rate, achieved_rps: ok / wall, seconds };
 }
