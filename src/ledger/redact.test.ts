@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { redactString, redactValue } from "./redact.js";
+import { redactedJson, redactString } from "./redact.js";
 
 // The patterns without the fast path, as the ledger first shipped them: the fast path must not
 // change a single output.
@@ -39,8 +39,23 @@ describe("redactString", () => {
     expect(redactString("https://example.com/v1?key=abc")).toBe("https://example.com/v1");
   });
 
-  it("redactValue keeps strings without secrets and keys as they are", () => {
+  it("redactedJson keeps strings without secrets and keys as they are", () => {
     const line = { model: "gpt-4o", reason: "", tokens: { input: 1 }, note: "Bearer abcdefghijkl" };
-    expect(redactValue(line)).toEqual({ model: "gpt-4o", reason: "", tokens: { input: 1 }, note: "Bearer [redacted]" });
+    expect(JSON.parse(redactedJson(line))).toEqual({ model: "gpt-4o", reason: "", tokens: { input: 1 }, note: "Bearer [redacted]" });
+    const clean = { model: "gpt-4o", nested: [{ a: "b" }], n: 1.5, none: null };
+    expect(redactedJson(clean, [token])).toBe(JSON.stringify(clean));
+  });
+
+  it("redactedJson gives, for every sample anywhere in a line, what redacting each string gives", () => {
+    for (const text of samples) {
+      const line = { v: 1, reason: text, nested: { list: ["x", text], deep: { text } }, [`key-${text.length}`]: text };
+      const expected = JSON.stringify({ v: 1, reason: reference(text, [token]), nested: { list: ["x", reference(text, [token])], deep: { text: reference(text, [token]) } }, [`key-${text.length}`]: reference(text, [token]) });
+      expect(redactedJson(line, [token])).toBe(expected);
+    }
+  });
+
+  it("redactedJson finds an exact secret that JSON escapes (a quote or backslash in it)", () => {
+    const odd = 'abc"def\\ghij';
+    expect(JSON.parse(redactedJson({ note: `x ${odd} y` }, [odd]))).toEqual({ note: "x [redacted] y" });
   });
 });

@@ -31,14 +31,21 @@ export function redactString(text: string, extraSecrets: readonly string[] = [])
   return out;
 }
 
-/** Deep-copies a JSON value with every string redacted (keys are kept: they are ours). */
-export function redactValue<T>(value: T, extraSecrets: readonly string[] = []): T {
-  if (typeof value === "string") return redactString(value, extraSecrets) as T;
-  if (Array.isArray(value)) return value.map((item: unknown) => redactValue(item, extraSecrets)) as T;
-  if (value !== null && typeof value === "object") {
-    const copy: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) copy[key] = redactValue(item, extraSecrets);
-    return copy as T;
-  }
-  return value;
+// Whether `secret` reads the same inside JSON text (no quote, backslash or control character to
+// escape): only then does a secret in a value show up verbatim in the value's JSON.
+const jsonVerbatim = (secret: string): boolean => JSON.stringify(secret) === `"${secret}"`;
+
+/**
+ * The JSON text of `value` with every string in it redacted (keys are kept: they are ours). A
+ * ledger line is written once per call, so this is on the hot path: the line is serialised once
+ * and, when the text holds nothing a pattern or an exact secret needs (a string's characters
+ * appear unchanged and contiguous in its JSON, so no string in the value can hold one either),
+ * written as it is; only otherwise is it serialised again, redacting each string.
+ */
+export function redactedJson(value: unknown, extraSecrets: readonly string[] = []): string {
+  const text = JSON.stringify(value);
+  const exact = extraSecrets.filter((secret) => secret.length >= 8);
+  const clean = !MAY_HOLD_SECRET.test(text) && exact.every((secret) => jsonVerbatim(secret) && !text.includes(secret));
+  if (clean) return text;
+  return JSON.stringify(value, (_key, item: unknown) => (typeof item === "string" ? redactString(item, extraSecrets) : item));
 }

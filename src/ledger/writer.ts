@@ -6,7 +6,7 @@
 import { closeSync, existsSync, fchmodSync, fstatSync, fsyncSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import type { LedgerLine } from "./entry.js";
-import { redactValue } from "./redact.js";
+import { redactedJson } from "./redact.js";
 
 /** An open ledger file. */
 export interface LedgerWriter {
@@ -49,7 +49,7 @@ export function openLedger(path: string, options: OpenLedgerOptions = {}): Ledge
     path,
     write(line) {
       if (!open) return;
-      const data = Buffer.from(`${JSON.stringify(redactValue(line, secrets))}\n`, "utf8");
+      const data = Buffer.from(`${redactedJson(line, secrets)}\n`, "utf8");
       // A regular file takes the whole buffer in one write(); loop only for the pathological
       // short write (disk nearly full) so the line is never silently cut.
       let offset = writeSync(fd, data, 0, data.length);

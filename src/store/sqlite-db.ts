@@ -1,6 +1,14 @@
 // The prepared statements of one open budget database (./sqlite-schema.ts) and the row-level
 // operations the store's transactions are made of. Nothing here begins or commits a transaction:
-// ./sqlite-store.ts runs these inside its BEGIN IMMEDIATE transactions.
+// ./sqlite-store.ts runs these inside its BEGIN IMMEDIATE transactions, between begin() and
+// writeBack().
+//
+// Spend rows are cached for the length of one transaction: a batch of 60 records touches the same
+// four or five rows (total, today, agent, model) 60 times each, and reading and upserting each row
+// once instead is most of what a record costs in SQLite. The cache is safe because the transaction
+// holds the database's write lock from its first statement (BEGIN IMMEDIATE): no other process can
+// change a row between our read and our write. Changes are kept as deltas and written back with
+// `+ delta`, so the row ends exactly as the statement-per-change version left it.
 
 import type Database from "better-sqlite3";
 import { DAILY_PREFIX, roleOf, TOTAL_KEY } from "../core/policy/keys.js";
@@ -10,19 +18,35 @@ import { SPEND_TABLES, type SpendTable } from "./sqlite-schema.js";
 
 interface Change {
   name: string;
-  delta: Nanos;
+  spent: Nanos;
+  reserved: Nanos;
   now: number;
 }
 
 interface Statements {
   row: Database.Statement<[string], { spent_nanos: number; reserved_nanos: number }>;
-  addReserved: Database.Statement<[Change]>;
-  addSpent: Database.Statement<[Change]>;
+  add: Database.Statement<[Change]>;
+}
+
+// One spend row as this transaction sees it: what the database held when first read (read lazily:
+// a row only written needs no read) plus this transaction's changes not yet written back.
+interface CachedRow {
+  stmts: Statements;
+  name: string;
+  base: KeyTotals | undefined;
+  spent: Nanos;
+  reserved: Nanos;
+  now: number;
+  dirty: boolean;
 }
 
 /** An open budget database with its statements prepared once. */
 export class BudgetDb {
   private readonly tables = new Map<SpendTable, Statements>();
+  // This transaction's rows by budget key, and the same rows by table and row name (two keys that
+  // name one row must share it: the row is written back once, with both keys' changes).
+  private readonly rows = new Map<string, CachedRow>();
+  private readonly byRow = new Map<string, CachedRow>();
   private readonly expired: Database.Statement<[number], { id: string; amount_nanos: number; keys_json: string }>;
   private readonly byId: Database.Statement<[string], { amount_nanos: number; keys_json: string }>;
   private readonly insertReservation: Database.Statement<[string, number, string, number, number]>;
@@ -35,13 +59,10 @@ export class BudgetDb {
     for (const table of Object.values(SPEND_TABLES)) {
       this.tables.set(table, {
         row: db.prepare(`SELECT spent_nanos, reserved_nanos FROM ${table} WHERE name = ?`),
-        addReserved: db.prepare(
-          `INSERT INTO ${table} (name, reserved_nanos, updated_ms) VALUES (@name, @delta, @now)
-           ON CONFLICT (name) DO UPDATE SET reserved_nanos = reserved_nanos + @delta, updated_ms = MAX(updated_ms, @now)`,
-        ),
-        addSpent: db.prepare(
-          `INSERT INTO ${table} (name, spent_nanos, updated_ms) VALUES (@name, @delta, @now)
-           ON CONFLICT (name) DO UPDATE SET spent_nanos = spent_nanos + @delta, updated_ms = MAX(updated_ms, @now)`,
+        add: db.prepare(
+          `INSERT INTO ${table} (name, spent_nanos, reserved_nanos, updated_ms) VALUES (@name, @spent, @reserved, @now)
+           ON CONFLICT (name) DO UPDATE SET spent_nanos = spent_nanos + @spent, reserved_nanos = reserved_nanos + @reserved,
+           updated_ms = MAX(updated_ms, @now)`,
         ),
       });
     }
@@ -56,18 +77,40 @@ export class BudgetDb {
     this.forgetSettled = db.prepare("DELETE FROM settled_ids WHERE settled_ms <= ?");
   }
 
-  /** Committed spend and open reservations of a key (zero when absent). */
+  /** Starts a transaction's view: forgets every cached row (a rolled-back one's included). */
+  begin(): void {
+    this.rows.clear();
+    this.byRow.clear();
+  }
+
+  /** Writes this transaction's row changes to the database, one statement per changed row. */
+  writeBack(): void {
+    for (const row of this.byRow.values()) {
+      if (!row.dirty) continue;
+      row.stmts.add.run({ name: row.name, spent: row.spent, reserved: row.reserved, now: row.now });
+      row.base = undefined;
+      row.spent = 0;
+      row.reserved = 0;
+      row.dirty = false;
+    }
+  }
+
+  /** Committed spend and open reservations of a key (zero when absent), this transaction's changes included. */
   totals(key: string): KeyTotals {
-    const r = this.stmts(key).row.get(rowOf(key).name);
-    return { spent: r?.spent_nanos ?? 0, reserved: r?.reserved_nanos ?? 0 };
+    const row = this.row(key);
+    if (row.base === undefined) {
+      const r = row.stmts.row.get(row.name);
+      row.base = { spent: r?.spent_nanos ?? 0, reserved: r?.reserved_nanos ?? 0 };
+    }
+    return { spent: row.base.spent + row.spent, reserved: row.base.reserved + row.reserved };
   }
 
   addReserved(key: string, delta: Nanos, now: number): void {
-    this.stmts(key).addReserved.run({ name: rowOf(key).name, delta, now });
+    this.change(key, 0, delta, now);
   }
 
   addSpent(key: string, delta: Nanos, now: number): void {
-    this.stmts(key).addSpent.run({ name: rowOf(key).name, delta, now });
+    this.change(key, delta, 0, now);
   }
 
   /** Opens a reservation on `keys` (a repeated id is ignored: the first one stands). */
@@ -100,10 +143,29 @@ export class BudgetDb {
     this.forgetSettled.run(now - SETTLED_ID_RETENTION_MS);
   }
 
-  private stmts(key: string): Statements {
-    const s = this.tables.get(rowOf(key).table);
-    if (s === undefined) throw new Error(`no spend table for key ${key}`);
-    return s;
+  private change(key: string, spent: Nanos, reserved: Nanos, now: number): void {
+    const row = this.row(key);
+    row.spent += spent;
+    row.reserved += reserved;
+    // Written back as MAX(updated_ms, now), like the statement per change it replaces.
+    row.now = row.dirty ? Math.max(row.now, now) : now;
+    row.dirty = true;
+  }
+
+  private row(key: string): CachedRow {
+    const cached = this.rows.get(key);
+    if (cached !== undefined) return cached;
+    const { table, name } = rowOf(key);
+    const id = `${table}\u0000${name}`;
+    let row = this.byRow.get(id);
+    if (row === undefined) {
+      const stmts = this.tables.get(table);
+      if (stmts === undefined) throw new Error(`no spend table for key ${key}`);
+      row = { stmts, name, base: undefined, spent: 0, reserved: 0, now: 0, dirty: false };
+      this.byRow.set(id, row);
+    }
+    this.rows.set(key, row);
+    return row;
   }
 }
 

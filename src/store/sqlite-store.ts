@@ -119,6 +119,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     try {
       const d = db();
       batches ??= d.db.transaction((batch: readonly Job[]) => {
+        d.begin();
         const out: unknown[] = [];
         let purged = -Infinity;
         for (const job of batch) {
@@ -128,6 +129,8 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
           }
           out.push(job.run(d));
         }
+        // The batch's row changes reach the database here, inside the transaction (sqlite-db.ts).
+        d.writeBack();
         return out;
       });
       results = batches.immediate(jobs);
