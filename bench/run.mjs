@@ -132,7 +132,7 @@ async function main() {
     node: process.version,
     git: { commit: git("rev-parse", "HEAD"), dirty: (git("status", "--porcelain", "--untracked-files=no") ?? "") !== "" },
     pinning: pin ?? "none (taskset missing, one CPU, or --no-pin)",
-    metering_client: args.wrk && hasWrk() ? "wrk (M1 gated figures, M2 closed loop)" : "node:http",
+    metering_client: args.wrk && hasWrk() ? "wrk (M1 p50s, M2 closed loop); M1 p99s from the interleaved node:http client" : "node:http",
     load_average: { start: load() },
     counts,
     scenarios: {},
