@@ -15,6 +15,7 @@ import { endWithStreamError, relayBody, responseFraming } from "./relay.js";
 import { sendProviderJson } from "./answer.js";
 import { OVERHEAD_HEADER, startOverheadClock, type OverheadClock } from "./overhead-clock.js";
 import type { ProxyDeps } from "./deps.js";
+import { whenAnsweredBy } from "../server/answered.js";
 import { UpstreamRequestError, type UpstreamClient } from "./client.js";
 
 /** Where and how a metered call is forwarded. */
@@ -91,6 +92,8 @@ async function admit(deps: ProxyDeps, t: MeteredTarget, req: IncomingMessage, re
     fingerprint: requestFingerprint(adapter.provider, model, facts.fingerprintInput),
     ...(clientFingerprint !== undefined ? { clientFingerprint } : {}),
     source: "proxy",
+    // The settlement's decision too: it is made for this call, whose answer this response is.
+    whenAnswered: whenAnsweredBy(res),
   });
   if (admission.reservationId === undefined) {
     sendProviderJson(res, adapter, 402, "budget", blockMessage(admission.decision));

@@ -14,7 +14,7 @@ import type { Usage } from "../core/usage.js";
 import { costOf } from "../core/pricing/cost.js";
 import { LEDGER_VERSION, type DecisionLine, type LedgerSubInference, type LedgerTokens } from "../ledger/entry.js";
 import type { LedgerWriter } from "../ledger/writer.js";
-import { whenAnswered, type MeteredCall, type MeteringService } from "../server/index.js";
+import { rightAway, type MeteredCall, type MeteringService } from "../server/index.js";
 import { createHintBook } from "./attribution-hints.js";
 import { createProxyCallBook, type ProxyCallMatch } from "./proxy-calls.js";
 
@@ -143,7 +143,7 @@ export function createSessionMeter(o: SessionMeterOptions): SessionMeter {
       o.notify(`aegis: blocked a ${usage.model} call${who}: ${d.reason}`);
       if (shouldStop(d)) {
         // Answer the blocked call first: the stop runs once its HTTP response has been sent.
-        whenAnswered(() => o.stop(d.reason, d));
+        (call.whenAnswered ?? rightAway)(() => o.stop(d.reason, d));
       }
     }
     return id;

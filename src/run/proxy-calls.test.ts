@@ -74,8 +74,8 @@ describe("the proxy's call book", () => {
   });
 
   it("keeps nothing of the proxied request alive: no promise or closure made in its async context", async () => {
-    // The server runs each request in an AsyncLocalStorage holding its response; a promise made
-    // then carries that store, so an entry holding one kept the request (and its body) for a minute.
+    // A promise made inside an async context carries that context's stores (AsyncLocalStorage, as
+    // the server once used per request), so an entry holding one kept the request for a minute.
     setFlagsFromString("--expose-gc");
     const gc = runInNewContext("gc") as () => void;
     const requestContext = new AsyncLocalStorage<object>();

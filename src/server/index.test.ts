@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { request } from "node:http";
-import { startMeteringServer, whenAnswered, type MeteringServer, type MeteringService, type MeteredCall } from "./index.js";
+import { startMeteringServer, whenAnsweredBy, type MeteringServer, type MeteringService, type MeteredCall } from "./index.js";
 import type { Decision } from "../core/policy/types.js";
 import type { SessionReport } from "../core/report/types.js";
 
@@ -154,17 +154,35 @@ describe("metering server", () => {
     expect(r.json).toEqual({ provider: "gemini", path: "/v1beta/models/g:streamGenerateContent", search: "?alt=sse" });
   });
 
-  it("whenAnswered runs after the response of the current request is sent", async () => {
+  it("whenAnsweredBy runs the action after the response is sent, and at once if it already was", async () => {
     const order: string[] = [];
     server.setProxyHandler((_req, res) => {
       res.on("finish", () => order.push("finished"));
-      whenAnswered(() => order.push("after"));
+      whenAnsweredBy(res)(() => order.push("after"));
       order.push("answering");
       res.end("ok");
+      whenAnsweredBy(res)(() => order.push("after, already sent"));
     });
     await fetch(`${server.url}/proxy/${TOKEN}/openai/v1/x`);
     await new Promise((r) => setTimeout(r, 20));
-    expect(order).toEqual(["answering", "finished", "after"]);
+    expect(order).toEqual(["answering", "finished", "after", "after, already sent"]);
+  });
+
+  it("hands the service each call with the whenAnswered of its own response", async () => {
+    const order: string[] = [];
+    const record = service.record;
+    service.record = async (c) => {
+      // Deferred while the decision is still being made: it must wait for the response.
+      c.whenAnswered?.(() => order.push("stopped"));
+      await new Promise((r) => setTimeout(r, 30));
+      order.push("decided");
+      return record(c);
+    };
+    const answer = await call("POST", "/v1/record", JSON.stringify({ model: "blockme", input_tokens: 1, output_tokens: 1 }));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(answer.status).toBe(200);
+    expect(typeof service.calls[0]?.whenAnswered).toBe("function");
+    expect(order).toEqual(["decided", "stopped"]);
   });
 
   it("answers 500 without crashing when the service throws", async () => {

@@ -7,8 +7,8 @@
 // Extension hook for the provider proxy: paths under `/proxy/<token>/<provider>/…` are verified
 // here (constant-time token check, provider one of openai|anthropic|gemini) and handed to the
 // handler registered with `setProxyHandler(handler)`; until one is registered they answer 501 in
-// the provider's error shape. Handlers run inside `withResponse`, so a fatal block decided while
-// serving them stops the agent only after their response is sent (./answered.ts).
+// the provider's error shape. Every call presented to the service carries the `whenAnswered` of
+// its response, so a fatal block stops the agent only after that response is sent (./answered.ts).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { CallSource, MeteringService, ProxyHandler, ProxyProvider } from "./types.js";
@@ -17,10 +17,10 @@ import { BadRequestError, parseUsageBody } from "./validate.js";
 import { decisionToJson } from "./decision-json.js";
 import { BodyTooLargeError, METERING_BODY_LIMIT, readBody, sendError, sendJson } from "./http-io.js";
 import { matchProxyPath, PROXY_PREFIX, proxyBaseUrls, sendProviderError } from "./proxy-routes.js";
-import { withResponse } from "./answered.js";
+import { whenAnsweredBy } from "./answered.js";
 
 export type { MeteringService, MeteredCall, CallSource, ProxyHandler, ProxyProvider, ProxyRoute } from "./types.js";
-export { whenAnswered } from "./answered.js";
+export { whenAnsweredBy, rightAway, type WhenAnswered } from "./answered.js";
 export { newSessionToken } from "./auth.js";
 export { sendProviderError, PROXY_PREFIX } from "./proxy-routes.js";
 export { decisionToJson, type DecisionJson } from "./decision-json.js";
@@ -102,16 +102,15 @@ export async function startMeteringServer(options: MeteringServerOptions): Promi
       throw error;
     }
     const source: CallSource = req.headers["x-aegis-source"] === "client" ? "client" : "api";
-    const decision = route.kind === "check" ? await service.check({ ...call, source }) : await service.record({ ...call, source });
+    const metered = { ...call, source, whenAnswered: whenAnsweredBy(res) };
+    const decision = route.kind === "check" ? await service.check(metered) : await service.record(metered);
     sendJson(res, 200, decisionToJson(decision));
   };
 
   const server: Server = createServer({ noDelay: true }, (req, res) => {
-    withResponse(res, () => {
-      handle(req, res).catch((error: unknown) => {
-        options.onInternalError?.(error);
-        sendError(res, 500, "aegis internal error while handling this request (nothing was recorded)");
-      });
+    handle(req, res).catch((error: unknown) => {
+      options.onInternalError?.(error);
+      sendError(res, 500, "aegis internal error while handling this request (nothing was recorded)");
     });
   });
   // A malformed request line or headers must not take aegis down.

@@ -6,6 +6,7 @@ import type { Usage } from "../core/usage.js";
 import type { CallRequest, Decision } from "../core/policy/types.js";
 import type { Admission } from "../core/policy/governor.js";
 import type { SessionReport } from "../core/report/types.js";
+import type { WhenAnswered } from "./answered.js";
 
 /** Where a call was metered from (the ledger's `source`). */
 export type CallSource = "api" | "proxy" | "client";
@@ -19,13 +20,18 @@ export interface MeteredCall extends CallRequest {
    * pre-flight hint and its record can be matched to the call. Not used for loop detection.
    */
   clientFingerprint?: string;
+  /**
+   * Set by the server: runs an action once the HTTP response carrying this call's decision has
+   * been sent. A fatal block stops the agent through it (absent: on the next turn).
+   */
+  whenAnswered?: WhenAnswered;
 }
 
 /**
  * The governed session as the HTTP layer sees it. Every method writes the ledger lines, prints
  * alerts and applies the kill rule itself, so the metering API and the proxy behave identically.
  * A fatal block stops the agent only after the HTTP response that carries it has been sent
- * (see `whenAnswered` in ./answered.ts): callers just answer the request as usual.
+ * (through the call's `whenAnswered`, ./answered.ts): callers just answer the request as usual.
  */
 export interface MeteringService {
   /** Pre-flight: the decision the call would get now. Records nothing, writes nothing, kills nothing. */
