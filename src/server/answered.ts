@@ -24,7 +24,7 @@ export const rightAway: WhenAnswered = (action) => {
 export function whenAnsweredBy(res: ServerResponse): WhenAnswered {
   return (action) => {
     if (res.writableFinished || res.destroyed) {
-      setImmediate(action);
+      rightAway(action);
       return;
     }
     let done = false;
