@@ -77,6 +77,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     else if (flag === "--file") args.file = value;
     else throw new Error(`unknown flag ${flag} (use --lines N, --runs N, --file PATH)`);
   }
-  if (!existsSync(join(root, "dist/cli/main.js"))) throw new Error("build first: npx tsc -p tsconfig.build.json");
+  if (!existsSync(join(root, "dist/bundle/main.js"))) throw new Error("build first: npm run build");
   process.stdout.write(`${JSON.stringify(await benchReport(args), null, 2)}\n`);
 }

@@ -120,7 +120,7 @@ async function governedRunWith(args, counts, pin, tmp, children) {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  if (!existsSync(join(root, "dist/cli/main.js"))) throw new Error("build first: npm run build");
+  if (!existsSync(join(root, "dist/bundle/main.js"))) throw new Error("build first: npm run build");
   const counts = COUNTS[args.smoke ? "smoke" : "full"];
   const cores = availableParallelism();
   const pin = args.pin && cores >= 2 && hasTaskset() ? { aegis: 1, peer: 1, mock: 0, loadgen: 0 } : null;
