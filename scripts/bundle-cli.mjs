@@ -7,7 +7,7 @@
 // `aegis run` 68 → 62 MB, `aegis run -- true` 204 → 152 ms (performance.md X1, C1–C3).
 // The library entry points (dist/index.js, dist/client, dist/integrations) stay unbundled.
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, URL } from "node:url";
 import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
