@@ -11,9 +11,10 @@ import { commandLine, readRss, rssSampler } from "./lib/rss.mjs";
 import { m1, m2 } from "./scenarios/meter.mjs";
 import { p1, p2, p3 } from "./scenarios/proxy.mjs";
 import { s1 } from "./scenarios/stream.mjs";
+import { x1 } from "./scenarios/memory.mjs";
 import { usageRoutes } from "./scenarios/usage.mjs";
 
-const SCENARIOS = { S3: usageRoutes, P1: p1, S1: s1, M1: m1, P2: p2, M2: m2, P3: p3 };
+const SCENARIOS = { S3: usageRoutes, P1: p1, S1: s1, M1: m1, P2: p2, M2: m2, P3: p3, X1: x1 };
 
 const spec = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const env = {
@@ -29,8 +30,10 @@ if (!env.aegisUrl || !env.token || !env.openaiBase) {
 }
 
 const counts = {};
+const aegisPid = process.ppid;
 const ctx = {
   env,
+  aegisPid,
   mockUrl: spec.mockUrl,
   peerUrl: spec.peerUrl,
   floorUrl: spec.floorUrl,
@@ -49,7 +52,6 @@ const ctx = {
   },
 };
 
-const aegisPid = process.ppid;
 const results = { aegis_pid: aegisPid, aegis_cmdline: commandLine(aegisPid), scenarios: {}, rss: {} };
 // Idle: aegis is listening and this agent has started; nothing has been sent yet.
 await sleep(spec.idleWaitMs ?? 1000);

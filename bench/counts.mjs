@@ -15,6 +15,8 @@ export const COUNTS = {
     s1_gap_shape: { chunks: 64, gapMs: 20 },
     startup: { runs: 30, warmup: 3 },
     r1: { lines: 1_000_000, runs: 3 },
+    // performance.md's soak is 10 minutes: `--soak-seconds 600`.
+    x1: { streams: { concurrency: 64, seconds: 20 }, soak: { rate: 500, seconds: 120 }, afterSeconds: 10 },
   },
   smoke: {
     m1: { rounds: 3, perRound: 200, warmup: 30, wrkSeconds: 2 },
@@ -28,5 +30,6 @@ export const COUNTS = {
     s1_gap_shape: { chunks: 16, gapMs: 20 },
     startup: { runs: 10, warmup: 2 },
     r1: { lines: 100_000, runs: 2 },
+    x1: { streams: { concurrency: 64, seconds: 5 }, soak: { rate: 500, seconds: 16 }, afterSeconds: 2 },
   },
 };

@@ -3,10 +3,12 @@
 // (about a minute). Three processes on loopback — the mock upstream, `aegis run`, and the load
 // generator running as aegis's governed agent (so it uses exactly the AEGIS_URL / *_BASE_URL a real
 // agent gets) — plus the Portkey gateway as a peer in front of the same mock. With taskset and ≥ 2
-// CPUs, aegis and the peer run on CPU 1, the mock and the load generator on CPU 0. Then C1/C2
+// CPUs, aegis and the peer run on CPU 1, the mock and the load generator on CPU 0. X1 (memory) has
+// a governed run of its own, so that a fresh aegis is measured at the load performance.md names
+// rather than after the throughput scenarios have grown its heap. Then C1/C2
 // (start-up) and R1 (report over a generated ledger). Figures go to bench/results/<timestamp>.json
 // and a table of targets; the exit code is 1 when a target (full) or a gate (smoke) is missed.
-//   node bench/run.mjs [--smoke] [--only P1,S1,…] [--no-peer] [--no-pin] [--cpu-prof] [--r1-lines N] [--store URL] [--no-wrk] [--no-floor]
+//   node bench/run.mjs [--smoke] [--only P1,S1,…] [--no-peer] [--no-pin] [--cpu-prof] [--r1-lines N] [--store URL] [--no-wrk] [--no-floor] [--soak-seconds N]
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
@@ -37,7 +39,8 @@ function parseArgs(argv) {
     else if (f === "--store") a.store = argv[++i];
     else if (f === "--no-wrk") a.wrk = false;
     else if (f === "--no-floor") a.floor = false;
-    else throw new Error(`unknown flag ${f}: use --smoke, --only ID,…, --no-peer, --no-pin, --cpu-prof, --r1-lines N, --store URL, --no-wrk, --no-floor`);
+    else if (f === "--soak-seconds") a.soakSeconds = Number(argv[++i]);
+    else throw new Error(`unknown flag ${f}: use --smoke, --only ID,…, --no-peer, --no-pin, --cpu-prof, --r1-lines N, --store URL, --no-wrk, --no-floor, --soak-seconds N`);
   }
   return a;
 }
@@ -52,18 +55,17 @@ const git = (...args) => {
   }
 };
 
-// The governed run: mock (+ peer) up, `aegis run -- loadgen`, everything stopped again.
-async function governedRun(args, counts, pin, tmp) {
+// A governed run of scenarios `ids`: mock (+ peer) up, `aegis run -- loadgen`, everything stopped again.
+async function governedRun(args, counts, pin, tmp, ids) {
   const children = [];
   try {
-    return await governedRunWith(args, counts, pin, tmp, children);
+    return await governedRunWith(args, counts, pin, tmp, children, ids);
   } finally {
     for (const child of children) await stop(child);
   }
 }
 
-async function governedRunWith(args, counts, pin, tmp, children) {
-  const ids = LOADGEN_IDS.filter((id) => args.only.includes(id) || (id === "S3" && args.only.includes("X1")));
+async function governedRunWith(args, counts, pin, tmp, children, ids) {
   const mock = start(pinned(pin?.mock, [process.execPath, join(root, "bench/mock-upstream.mjs"), "--port", "0"]));
   children.push(mock);
   const { port: mockPort } = await firstJsonLine(mock);
@@ -141,24 +143,37 @@ async function main() {
   const tmp = mkdtempSync(join(tmpdir(), "aegis-bench-"));
   log(`aegis bench (${results.suite}) — ${results.machine.cpu}, ${cores} cores, Node ${process.version}, load ${results.load_average.start.join(" ")}, pinning ${pin ? "aegis+peer→CPU1, mock+loadgen→CPU0" : "off"}`);
 
-  if (LOADGEN_IDS.some((id) => args.only.includes(id)) || args.only.includes("X1")) {
+  const ids = LOADGEN_IDS.filter((id) => args.only.includes(id));
+  let wholeRun;
+  if (ids.length > 0) {
     log("governed run: aegis run -- agent-loadgen");
-    const { result, peerNote } = await governedRun(args, counts, pin, tmp);
+    const { result, peerNote } = await governedRun(args, counts, pin, tmp, ids);
     results.peer = peerNote;
     Object.assign(s, result.scenarios);
     if (s.S3) Object.assign(s.S3, result.ledger);
-    s.X1 = {
+    // Not X1's load (that is the X1 run below): the memory of the run that drove M2 at ~24k req/s
+    // and P3 at c=256, kept as a figure.
+    wholeRun = {
       idle_mb: result.rss.idle?.rssMb ?? null,
       peak_mb: result.rss.after?.hwmMb ?? null,
       after_mb: result.rss.after?.rssMb ?? null,
       by_scenario_max_mb: Object.fromEntries(LOADGEN_IDS.filter((id) => result.rss[id] !== undefined).map((id) => [id, result.rss[id]])),
-      node_idle_server_mb: await bareServerRss(pin?.aegis),
     };
     results.governed = { counts: result.counts, ledger: result.ledger, aegis_cmdline: result.aegis_cmdline };
     results.load_average.after_governed_run = load();
-    // Kept only when the run failed (the error names it); a run leaves a ledger and a store behind.
-    rmSync(tmp, { recursive: true, force: true });
   }
+  if (args.only.includes("X1")) {
+    log("X1: a governed run of its own (idle, 64 streams held, soak)");
+    const x1Counts = args.soakSeconds === undefined ? counts : { ...counts, x1: { ...counts.x1, soak: { ...counts.x1.soak, seconds: args.soakSeconds } } };
+    const x1Tmp = join(tmp, "x1");
+    mkdirSync(x1Tmp);
+    const { result } = await governedRun({ ...args, peer: false, floor: false }, x1Counts, pin, x1Tmp, ["X1"]);
+    s.X1 = result.scenarios.X1.error ? result.scenarios.X1 : { ...result.scenarios.X1, node_idle_server_mb: await bareServerRss(pin?.aegis), ledger: result.ledger };
+    results.load_average.after_x1 = load();
+  }
+  if (wholeRun !== undefined) results.whole_run_memory = wholeRun;
+  // Kept only when a run failed (the error names it); a run leaves a ledger and a store behind.
+  rmSync(tmp, { recursive: true, force: true });
   if (args.only.includes("C")) {
     log("C1/C2: start-up");
     const cwd = mkdtempSync(join(tmpdir(), "aegis-bench-startup-"));

@@ -42,7 +42,10 @@ const ROWS = [
   ["R1", "report peak RSS", "R1.peak_rss_mb", "MB", "<=", 150, 300, "R1.lines", "ledger lines"],
   ["R1", "report totals equal the generator's", "R1.totals_bad", "", "<=", 0, 0],
   ["X1", "idle RSS of aegis run", "X1.idle_mb", "MB", "<=", 60, 100, "X1.node_idle_server_mb", "bare node:http server MB"],
-  ["X1", "peak RSS of aegis run under load", "X1.peak_mb", "MB", "<=", 150, 300, "X1.after_mb", "RSS after load MB"],
+  ["X1", "RSS with 64 streams held open (max)", "X1.streams.max_mb", "MB", "<=", 150, 300, "X1.streams.streams", "streams completed"],
+  ["X1", "RSS growth in the soak's second half", "X1.soak.growth_mb_per_min", "MB/min", "<=", 1, 5, "X1.soak.achieved_rps", "soak calls/s"],
+  ["X1", "failed calls (streams and soak)", "X1.failed_calls", "", "<=", 0, 0, "X1.soak.max_mb", "soak max RSS MB"],
+  ["X1", "calls without exact usage in the ledger", "X1.ledger.ledger_mismatches", "", "<=", 0, 0],
 ];
 
 /** Adds the derived figures the rows read (ratios, counts), in place. */
@@ -52,6 +55,7 @@ export function derive(s) {
   const t = s.S1?.ttft;
   if (t?.added_peer && t.added_via) s.S1.peer_ratio_p50 = t.added_via.p50 > 0 ? Math.round((t.added_peer.p50 / t.added_via.p50) * 10) / 10 : Infinity;
   if (s.S1?.ttft?.via && s.S1?.gap?.via) s.S1.bad_frames = s.S1.ttft.via.wrong_frame_count + s.S1.gap.via.wrong_frame_count;
+  if (s.X1?.streams && s.X1.soak) s.X1.failed_calls = s.X1.streams.errors + s.X1.soak.errors;
   if (s.R1 && !s.R1.error) {
     s.R1.totals_bad = s.R1.totals_ok ? 0 : 1;
     s.R1.gate = { wallMs: s.R1.lines >= 1_000_000 ? 6000 : 1200 };

@@ -20,3 +20,5 @@ export function summarize(samples: readonly number[], rounds?: readonly (readonl
 export function added(via: Summary, base: Summary): { p50: number | null; p90: number | null; p99: number | null; round_median?: number | null; ratio_p50: number | null };
 /** Rounds to `digits` decimals (null if not finite). */
 export function round(x: number, digits?: number): number | null;
+/** Least-squares slope of { t (s), v } points, per minute (null if under two distinct times). */
+export function slopePerMinute(points: readonly { t: number; v: number }[]): number | null;

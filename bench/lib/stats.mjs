@@ -38,3 +38,21 @@ export function round(x, digits = 1) {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
 }
+
+/**
+ * Growth of a series in units per minute: the least-squares slope of `points` ({ t: seconds, v }).
+ * X1 reads RSS plateaus with it; null with fewer than two distinct times.
+ */
+export function slopePerMinute(points) {
+  const n = points.length;
+  if (n < 2) return null;
+  const mt = points.reduce((a, p) => a + p.t, 0) / n;
+  const mv = points.reduce((a, p) => a + p.v, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const p of points) {
+    num += (p.t - mt) * (p.v - mv);
+    den += (p.t - mt) ** 2;
+  }
+  return den === 0 ? null : r3((num / den) * 60);
+}

@@ -27,6 +27,7 @@ import {
 import { SCHEMA_SQL, SCHEMA_VERSION } from "./sqlite-schema.js";
 import { sqliteProblem } from "./sqlite-errors.js";
 import { BudgetDb } from "./sqlite-db.js";
+import { tuneConnection } from "./sqlite-connection.js";
 import type { PersistentStore } from "./types.js";
 
 /** Options of the SQLite store. */
@@ -83,11 +84,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     try {
       mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
       raw = new Database(file, { timeout: busyTimeoutMs });
-      raw.pragma("journal_mode = WAL");
-      // WAL + NORMAL: a commit survives any crash of aegis or the agent; only an OS crash or power
-      // cut may lose the last commits, the same guarantee the ledger's unsynced appends give. FULL
-      // would fsync twice per proxied call (reserve and settle) on the hot path.
-      raw.pragma("synchronous = NORMAL");
+      tuneConnection(raw);
       // Spend data is as private as the ledger: owner-only (SQLite gives -wal/-shm the same mode).
       chmodSync(file, 0o600);
       raw.exec(SCHEMA_SQL);

@@ -1,7 +1,7 @@
 // The benchmark's own arithmetic and verdicts (bench/): percentiles, added latency, wrk parsing,
 // and that a figure over its target is reported as a MISS (the benchmark must be able to fail).
 import { describe, expect, it } from "vitest";
-import { added, quantile, summarize } from "../../bench/lib/stats.mjs";
+import { added, quantile, slopePerMinute, summarize } from "../../bench/lib/stats.mjs";
 import { parseWrk } from "../../bench/lib/wrk.mjs";
 import { derive, evaluate, formatTable } from "../../bench/targets.mjs";
 
@@ -14,6 +14,15 @@ describe("bench stats", () => {
     const via = summarize(samples.map((x) => x / 10 + 0.25));
     expect(added(via, direct)).toMatchObject({ p50: 0.25, p90: 0.25, p99: 0.25 });
     expect(summarize([3, 1, 2], [[3], [1], [2]]).round_median).toBe(2);
+  });
+
+  it("fits RSS growth per minute by least squares (X1 soak plateau)", () => {
+    // 2 MB/min with ±0.1 MB of alternating noise, sampled each second for a minute.
+    const rising = Array.from({ length: 61 }, (_, t) => ({ t, v: 100 + t / 30 + (t % 2 === 0 ? 0.1 : -0.1) }));
+    expect(slopePerMinute(rising)).toBeCloseTo(2, 1);
+    const flat = Array.from({ length: 61 }, (_, t) => ({ t, v: 120 + (t % 2 === 0 ? 0.3 : -0.3) }));
+    expect(Math.abs(slopePerMinute(flat) ?? 99)).toBeLessThan(0.05);
+    expect(slopePerMinute([{ t: 5, v: 1 }])).toBeNull();
   });
 
   it("parses wrk --latency output", () => {
@@ -54,6 +63,18 @@ describe("bench verdicts", () => {
     expect(missed.find((r) => r.metric === "added p50")).toMatchObject({ pass: false, gate_pass: false });
     expect(missed.find((r) => r.metric.startsWith("peer added"))).toMatchObject({ value: 2.1, pass: false });
     expect(formatTable(missed, { smoke: false })).toContain("MISS");
+  });
+
+  it("X1: a soak whose RSS keeps growing misses, failed calls are summed", () => {
+    const x1 = (growth: number) => ({ X1: { idle_mb: 58, streams: { max_mb: 103, errors: 0, streams: 1024 }, soak: { growth_mb_per_min: growth, errors: 2, achieved_rps: 500 }, ledger: { ledger_mismatches: 0 } } });
+    const ok = x1(0.4);
+    derive(ok);
+    const rows = evaluate(ok, new Set(["X1"]));
+    expect(rows.find((r) => r.metric.startsWith("RSS growth"))).toMatchObject({ value: 0.4, pass: true });
+    expect(rows.find((r) => r.metric.startsWith("failed calls"))).toMatchObject({ value: 2, pass: false });
+    const leaking = x1(6.8);
+    derive(leaking);
+    expect(evaluate(leaking, new Set(["X1"])).find((r) => r.metric.startsWith("RSS growth"))).toMatchObject({ pass: false, gate_pass: false });
   });
 
   it("a scenario that ran but produced no figure misses; optional arms that did not run are left out", () => {
