@@ -6,7 +6,7 @@
 // becomes its own chunk) while tree-shaking the rest. Measured on the 2 vCPU VM: idle RSS of
 // `aegis run` 68 → 62 MB, `aegis run -- true` 204 → 152 ms (performance.md X1, C1–C3).
 // The library entry points (dist/index.js, dist/client, dist/integrations) stay unbundled.
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { fileURLToPath, URL } from "node:url";
 import { build } from "esbuild";
 
@@ -21,6 +21,9 @@ const inlineVersion = {
     b.onLoad({ filter: /[\\/]dist[\\/]version\.js$/ }, () => ({ contents: `export const VERSION = ${JSON.stringify(version)};`, loader: "js" }));
   },
 };
+
+// Chunk names carry content hashes: clear the previous build's chunks so only this build's remain.
+rmSync(`${root}dist/bundle`, { recursive: true, force: true });
 
 await build({
   absWorkingDir: root,
