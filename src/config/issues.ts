@@ -1,6 +1,6 @@
 // Turns zod issues into config problems in the house style: the expected text comes from the
 // field (see fields.ts), the received text from the value in the file, the position from YAML.
-import type * as z from "zod";
+import type * as z from "zod/mini";
 import {
   agentShape,
   configShape,

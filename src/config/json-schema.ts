@@ -1,6 +1,6 @@
 // The published JSON Schema of aegis.yaml (schema/aegis.schema.json), generated from the zod
 // schema so that editors (yaml-language-server) and aegis agree. A test keeps the file current.
-import * as z from "zod";
+import * as z from "zod/mini";
 import { configSchema } from "./schema.js";
 
 /** The JSON Schema of aegis.yaml, as an object. */
