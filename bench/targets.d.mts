@@ -12,6 +12,8 @@ export interface CheckRow {
   baseline: string;
   pass: boolean;
   gate_pass: boolean;
+  /** The run was too short for this row's gate (its gate path was null). */
+  ungated: boolean;
 }
 
 export function derive(scenarios: Record<string, unknown>): void;

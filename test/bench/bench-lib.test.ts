@@ -66,7 +66,7 @@ describe("bench verdicts", () => {
   });
 
   it("X1: a soak whose RSS keeps growing misses, failed calls are summed", () => {
-    const x1 = (growth: number) => ({ X1: { idle_mb: 58, streams: { max_mb: 103, errors: 0, streams: 1024 }, soak: { growth_mb_per_min: growth, errors: 2, achieved_rps: 500 }, ledger: { ledger_mismatches: 0 } } });
+    const x1 = (growth: number, seconds = 600) => ({ X1: { idle_mb: 58, streams: { max_mb: 103, errors: 0, streams: 1024 }, soak: { growth_mb_per_min: growth, errors: 2, achieved_rps: 500, seconds }, ledger: { ledger_mismatches: 0 } } });
     const ok = x1(0.4);
     derive(ok);
     const rows = evaluate(ok, new Set(["X1"]));
@@ -75,6 +75,14 @@ describe("bench verdicts", () => {
     const leaking = x1(6.8);
     derive(leaking);
     expect(evaluate(leaking, new Set(["X1"])).find((r) => r.metric.startsWith("RSS growth"))).toMatchObject({ pass: false, gate_pass: false });
+  });
+
+  it("X1: a soak too short for the loop window to fill misses its target but is not gated", () => {
+    const short = { X1: { idle_mb: 58, streams: { max_mb: 103, errors: 0, streams: 64 }, soak: { growth_mb_per_min: 7, errors: 0, achieved_rps: 500, seconds: 16 }, ledger: { ledger_mismatches: 0 } } };
+    derive(short);
+    const rows = evaluate(short, new Set(["X1"]));
+    expect(rows.find((r) => r.metric.startsWith("RSS growth"))).toMatchObject({ pass: false, gate_pass: true, gate: null });
+    expect(formatTable(rows, { smoke: true })).toContain("not gated");
   });
 
   it("a scenario that ran but produced no figure misses; optional arms that did not run are left out", () => {
