@@ -9,8 +9,10 @@
 // (start-up) and R1 (report over a generated ledger). Figures go to bench/results/<timestamp>.json
 // and a table of targets; the exit code is 1 when a target (full) or a gate (smoke) is missed.
 //   node bench/run.mjs [--smoke] [--only P1,S1,…] [--no-peer] [--no-pin] [--cpu-prof] [--r1-lines N] [--store URL] [--no-wrk] [--no-floor] [--soak-seconds N]
+// Diagnostics: BENCH_AEGIS_FLAGS="--trace-gc …" adds node flags to the aegis process (GC traces, heap
+// profiles); BENCH_AEGIS_STDOUT=<file> keeps aegis's stdout (where --trace-gc writes) instead of discarding it.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -102,11 +104,11 @@ async function governedRunWith(args, counts, pin, tmp, children, ids) {
   writeFileSync(join(tmp, "aegis.yaml"), config);
   const out = join(tmp, "loadgen.json");
   writeFileSync(join(tmp, "spec.json"), JSON.stringify({ mockUrl, peerUrl, floorUrl, counts, scenarios: ids, out, wrk: args.wrk && hasWrk() }));
-  const prof = args.cpuProf ? ["--cpu-prof", "--cpu-prof-dir", join(root, "bench/results/prof")] : [];
+  const prof = [...(args.cpuProf ? ["--cpu-prof", "--cpu-prof-dir", join(root, "bench/results/prof")] : []), ...(process.env.BENCH_AEGIS_FLAGS ?? "").split(" ").filter(Boolean)];
   const agent = pinned(pin?.loadgen, [process.execPath, join(root, "bench/agent-loadgen.mjs"), join(tmp, "spec.json")]);
   const aegis = start(pinned(pin?.aegis, [process.execPath, ...prof, join(root, "bin/aegis.js"), "run", "--config", join(tmp, "aegis.yaml"), "--", ...agent]), { cwd: tmp });
   let stderr = "";
-  aegis.stdout.resume();
+  if (process.env.BENCH_AEGIS_STDOUT) aegis.stdout.pipe(createWriteStream(process.env.BENCH_AEGIS_STDOUT)); else aegis.stdout.resume();
   aegis.stderr.on("data", (d) => {
     stderr += d;
     for (const line of String(d).split("\n")) if (line.startsWith("[bench]")) log(`  ${line.slice(8)}`);
