@@ -56,6 +56,39 @@ describe("the proxy's call book", () => {
     expect(await book.claim(usage(), "fp")).toBeUndefined();
   });
 
+  it("drops expired settled calls behind a call still in flight, so the cap does not evict the live one", async () => {
+    let now = 0;
+    const book = createProxyCallBook({ clock: () => now, sameModel, waitMs: 50, max: 2 });
+    book.admitted("long", ["fp-long"]);
+    book.admitted("short", ["fp-short"]);
+    book.settling("short", usage());
+    book.settled("short", { callId: "s-short", agentId: "main", cost: 1 });
+    now = 60_001;
+    // "short" has expired; pruning must pass over "long" (in flight) to drop it, or the book
+    // would hold three calls and evict "long", the oldest, while it is still streaming.
+    book.admitted("next", ["fp-next"]);
+    book.settling("long", usage({ outputTokens: 7 }));
+    book.settled("long", { callId: "s-long", agentId: "main", cost: 2 });
+    expect(await book.claim(usage({ outputTokens: 7 }), "fp-long")).toMatchObject({ callId: "s-long" });
+  });
+
+  it("keeps a call by when it settled, not when it was admitted", async () => {
+    let now = 0;
+    // With a cap of two, the expired "quick" must be the one dropped, not "slow" (admitted first).
+    const book = createProxyCallBook({ clock: () => now, sameModel, waitMs: 50, max: 2 });
+    book.admitted("slow", ["fp-slow"]);
+    book.admitted("quick", ["fp-quick"]);
+    book.settling("quick", usage());
+    book.settled("quick", { callId: "s-quick", agentId: "main", cost: 1 });
+    now = 50_000;
+    book.settling("slow", usage());
+    book.settled("slow", { callId: "s-slow", agentId: "main", cost: 1 });
+    now = 60_001;
+    book.admitted("later", ["fp-later"]);
+    expect(await book.claim(usage(), "fp-quick")).toBeUndefined();
+    expect(await book.claim(usage(), "fp-slow")).toMatchObject({ callId: "s-slow" });
+  });
+
   it("a record that overtakes the settlement waits for the call in flight with its fingerprint", async () => {
     const book = createProxyCallBook({ clock: () => 0, sameModel, waitMs: 5_000 });
     book.admitted("r1", ["fp"]);
