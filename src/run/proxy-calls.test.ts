@@ -89,6 +89,20 @@ describe("the proxy's call book", () => {
     expect(await book.claim(usage(), "fp-slow")).toMatchObject({ callId: "s-slow" });
   });
 
+  it("matches each of two calls with the same fingerprint once, and forgets a call that ended", async () => {
+    const book = createProxyCallBook({ clock: () => 0, sameModel, waitMs: 50 });
+    for (const id of ["a", "b", "c"]) book.admitted(id, ["fp"]);
+    book.ended("c");
+    for (const id of ["a", "b"]) {
+      book.settling(id, usage());
+      book.settled(id, { callId: `s-${id}`, agentId: "main", cost: 1 });
+    }
+    const first = await book.claim(usage(), "fp");
+    const second = await book.claim(usage(), "fp");
+    expect([first?.callId, second?.callId].sort()).toEqual(["s-a", "s-b"]);
+    expect(await book.claim(usage(), "fp")).toBeUndefined();
+  });
+
   it("a record that overtakes the settlement waits for the call in flight with its fingerprint", async () => {
     const book = createProxyCallBook({ clock: () => 0, sameModel, waitMs: 5_000 });
     book.admitted("r1", ["fp"]);

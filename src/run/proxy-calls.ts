@@ -86,8 +86,20 @@ export function createProxyCallBook(o: ProxyCallBookOptions): ProxyCallBook {
   const max = o.max ?? 1000;
   const waitMs = o.waitMs ?? 2_000;
   const entries = new Map<string, Entry>();
+  // Entries by fingerprint, so that a record (every /v1/record of an integration under `aegis run`
+  // asks) looks at the calls with its fingerprint only, not at up to 1000 others.
+  const byFingerprint = new Map<string, Set<Entry>>();
 
   const sameUsage = (a: Usage, b: Usage): boolean => o.sameModel(a.model, b.model) && BILLED.every((k) => a[k] === b[k]);
+  const drop = (id: string, e: Entry): void => {
+    entries.delete(id);
+    for (const f of e.fingerprints) {
+      const set = byFingerprint.get(f);
+      if (set === undefined) continue;
+      set.delete(e);
+      if (set.size === 0) byFingerprint.delete(f);
+    }
+  };
   // Runs on every admission, so it must not walk the whole book: the map is kept in order of `at`
   // for settled calls (settling moves a call to the end), so expired ones are at the front and
   // the walk stops at the first settled call still inside the window. Calls in flight are only
@@ -99,34 +111,41 @@ export function createProxyCallBook(o: ProxyCallBookOptions): ProxyCallBook {
       const e = entries.get(id) as Entry;
       if (e.usage === undefined) continue;
       if (now - e.at <= windowMs) break;
-      entries.delete(id);
+      drop(id, e);
     }
     while (entries.size > max) {
       const oldest = entries.keys().next();
       if (oldest.done === true) break;
-      finish(entries.get(oldest.value), undefined);
-      entries.delete(oldest.value);
+      const e = entries.get(oldest.value) as Entry;
+      finish(e, undefined);
+      drop(oldest.value, e);
     }
   };
   // The oldest unclaimed settled call the record can be a copy of, claimed at once (so that two
   // concurrent records cannot both claim it).
   const find = (usage: Usage, fingerprint: string | undefined): Entry | undefined => {
     const now = o.clock();
-    for (const e of entries.values()) {
+    const candidates = fingerprint === undefined ? entries.values() : (byFingerprint.get(fingerprint) ?? []);
+    for (const e of candidates) {
       if (e.claimed || e.usage === undefined) continue;
       if (now - e.at > (fingerprint === undefined ? looseMs : windowMs)) continue;
-      if (fingerprint !== undefined && !e.fingerprints.includes(fingerprint)) continue;
       if (!sameUsage(e.usage, usage)) continue;
       e.claimed = true;
       return e;
     }
     return undefined;
   };
-  const inFlight = (fingerprint: string): Entry[] => [...entries.values()].filter((e) => e.usage === undefined && e.fingerprints.includes(fingerprint));
+  const inFlight = (fingerprint: string): Entry[] => [...(byFingerprint.get(fingerprint) ?? [])].filter((e) => e.usage === undefined);
 
   return {
     admitted(reservationId, fingerprints) {
-      entries.set(reservationId, { fingerprints, at: o.clock(), claimed: false });
+      const e: Entry = { fingerprints, at: o.clock(), claimed: false };
+      entries.set(reservationId, e);
+      for (const f of fingerprints) {
+        const set = byFingerprint.get(f);
+        if (set === undefined) byFingerprint.set(f, new Set([e]));
+        else set.add(e);
+      }
       prune(o.clock());
     },
     settling(reservationId, usage) {
@@ -142,12 +161,14 @@ export function createProxyCallBook(o: ProxyCallBookOptions): ProxyCallBook {
       finish(entries.get(reservationId), match);
     },
     ended(reservationId) {
-      finish(entries.get(reservationId), undefined);
-      entries.delete(reservationId);
+      const e = entries.get(reservationId);
+      finish(e, undefined);
+      if (e !== undefined) drop(reservationId, e);
     },
     async claim(usage, fingerprint) {
       let e = find(usage, fingerprint);
-      if (e === undefined && fingerprint !== undefined) {
+      let waiting = e === undefined && fingerprint !== undefined ? inFlight(fingerprint) : [];
+      if (e === undefined && fingerprint !== undefined && waiting.length > 0) {
         // The record may have overtaken the proxy's settlement of the same request: wait
         // (bounded) for the calls in flight with this fingerprint, looking again as each ends.
         let timedOut = false;
@@ -158,7 +179,6 @@ export function createProxyCallBook(o: ProxyCallBookOptions): ProxyCallBook {
             resolve();
           }, waitMs);
         });
-        let waiting = inFlight(fingerprint);
         while (e === undefined && waiting.length > 0 && !timedOut) {
           await Promise.race([...waiting.map(outcomeOf), timeout]);
           e = find(usage, fingerprint);
