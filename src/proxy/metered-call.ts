@@ -7,7 +7,7 @@ import type { Usage } from "../core/usage.js";
 import type { CallKind, Framing, ProviderAdapter, RouteMatch } from "./providers/types.js";
 import { objectAt, parseJson } from "./providers/fields.js";
 import { agentFromHeaders, clientFingerprintFromHeaders, clientResponseHeaders, upstreamRequestHeaders } from "./headers.js";
-import { ProxyBodyTooLargeError, readRequestBytes } from "./request-body.js";
+import { ProxyBodyTooLargeError, bodyText, readRequestBytes } from "./request-body.js";
 import { promptTokenBound } from "./estimate.js";
 import { requestFingerprint } from "./fingerprint.js";
 import { blockMessage, leastUsage, worstCaseUsage } from "./admission.js";
@@ -60,7 +60,7 @@ async function admit(deps: ProxyDeps, t: MeteredTarget, req: IncomingMessage, re
     sendProviderJson(res, adapter, 413, "invalid_request", error.message);
     return undefined;
   }
-  const body = objectAt(parseJson(raw.toString("utf8")));
+  const body = objectAt(parseJson(bodyText(raw)));
   if (body === undefined) {
     sendProviderJson(res, adapter, 400, "invalid_request", "aegis: the request body is not a JSON object, so the call cannot be metered");
     return undefined;
