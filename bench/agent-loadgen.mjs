@@ -35,6 +35,8 @@ const ctx = {
   env,
   aegisPid,
   mockUrl: spec.mockUrl,
+  // The metering API's floor server (/null), on aegis's CPU.
+  nullUrl: spec.nullUrl ?? spec.mockUrl,
   peerUrl: spec.peerUrl,
   floorUrl: spec.floorUrl,
   counts: spec.counts,

@@ -87,6 +87,15 @@ async function governedRunWith(args, counts, pin, tmp, children, ids) {
       peerNote = "@portkey-ai/gateway (node build/start-server.js --headless, NODE_ENV=production), x-portkey-provider: openai, x-portkey-custom-host: the mock";
     } else peerNote = "Portkey did not start: peer arms skipped";
   }
+  // The metering API's floor (M1, M2's open loop): a second mock answering /null on aegis's CPU, so
+  // that the floor's round trip crosses CPUs as the load generator's calls to aegis do (on a VM a
+  // cross-CPU wake-up costs tens of microseconds that a same-CPU server never pays).
+  let nullUrl = mockUrl;
+  if (ids.some((id) => id === "M1" || id === "M2")) {
+    const nullMock = start(pinned(pin?.aegis, [process.execPath, join(root, "bench/mock-upstream.mjs"), "--port", "0"]));
+    children.push(nullMock);
+    nullUrl = `http://127.0.0.1:${(await firstJsonLine(nullMock)).port}`;
+  }
   let floorUrl = null;
   if (args.floor && ids.some((id) => id === "P1" || id === "S1")) {
     const floor = start(pinned(pin?.aegis, [process.execPath, join(root, "bench/floor-proxy.mjs"), mockUrl]));
@@ -103,7 +112,7 @@ async function governedRunWith(args, counts, pin, tmp, children, ids) {
   ].join("\n");
   writeFileSync(join(tmp, "aegis.yaml"), config);
   const out = join(tmp, "loadgen.json");
-  writeFileSync(join(tmp, "spec.json"), JSON.stringify({ mockUrl, peerUrl, floorUrl, counts, scenarios: ids, out, wrk: args.wrk && hasWrk() }));
+  writeFileSync(join(tmp, "spec.json"), JSON.stringify({ mockUrl, nullUrl, peerUrl, floorUrl, counts, scenarios: ids, out, wrk: args.wrk && hasWrk() }));
   const prof = [...(args.cpuProf ? ["--cpu-prof", "--cpu-prof-dir", join(root, "bench/results/prof")] : []), ...(process.env.BENCH_AEGIS_FLAGS ?? "").split(" ").filter(Boolean)];
   const agent = pinned(pin?.loadgen, [process.execPath, join(root, "bench/agent-loadgen.mjs"), join(tmp, "spec.json")]);
   const aegis = start(pinned(pin?.aegis, [process.execPath, ...prof, join(root, "bin/aegis.js"), "run", "--config", join(tmp, "aegis.yaml"), "--", ...agent]), { cwd: tmp });

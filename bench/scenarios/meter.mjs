@@ -1,6 +1,6 @@
 // M1 (metering API latency, c=1) and M2 (throughput: closed loop c=64, then open loop at a fixed
-// rate). M1 interleaves POST /v1/check, POST /v1/record and a baseline: POST /null on the mock, the
-// floor of a local HTTP round trip from this client. M2 checks that no record was lost: the
+// rate). M1 interleaves POST /v1/check, POST /v1/record and a baseline: POST /null on a mock pinned to
+// aegis's CPU, the floor of a local HTTP round trip from this client to that CPU. M2 checks that no record was lost: the
 // session report's call count grows by exactly the number of 2xx answers.
 import { fetchText, keepAliveAgent, send } from "../lib/http.mjs";
 import { closedLoop, interleaved } from "../lib/loops.mjs";
@@ -20,7 +20,7 @@ export async function m1(ctx) {
   const agents = { floor: keepAliveAgent(), check: keepAliveAgent(), record: keepAliveAgent() };
   const auth = { authorization: `Bearer ${ctx.env.token}` };
   const res = await interleaved(["floor", "check", "record"], ctx.counts.m1, async (kind, i) => {
-    const url = kind === "floor" ? `${ctx.mockUrl}/null` : `${ctx.env.aegisUrl}/v1/${kind}`;
+    const url = kind === "floor" ? `${ctx.nullUrl}/null` : `${ctx.env.aegisUrl}/v1/${kind}`;
     const r = await send(agents[kind], url, { headers: kind === "floor" ? {} : auth, body: usage("m1", i) });
     if (kind === "record") ctx.count("record", r.status);
     if (r.status !== 200) throw new Error(`HTTP ${r.status}`);
@@ -35,7 +35,7 @@ export async function m1(ctx) {
     const seconds = ctx.counts.m1.wrkSeconds;
     const token = ctx.env.token;
     out.wrk = {
-      floor: await runWrk({ url: `${ctx.mockUrl}/null`, concurrency: 1, seconds }),
+      floor: await runWrk({ url: `${ctx.nullUrl}/null`, concurrency: 1, seconds }),
       check: await runWrk({ url: `${ctx.env.aegisUrl}/v1/check`, concurrency: 1, seconds, token }),
       record: await runWrk({ url: `${ctx.env.aegisUrl}/v1/record`, concurrency: 1, seconds, token }),
     };
@@ -83,7 +83,7 @@ export async function m2(ctx) {
   // The open loop uses the raw-socket client: Node's own client cannot hold a fixed 5,000 req/s
   // on this machine without queueing in itself (see lib/raw-http.mjs). The same client against the
   // mock's POST /null, in the same run, is the floor the p99 is read against.
-  const floor = await rawOpenLoop({ url: `${ctx.mockUrl}/null`, body: () => "{}", rate, seconds });
+  const floor = await rawOpenLoop({ url: `${ctx.nullUrl}/null`, body: () => "{}", rate, seconds });
   const open = await rawOpenLoop({ url, headers: auth, body: (i) => usage("m2", i), rate, seconds });
   ok2xx += open.ok;
   ctx.count("record", 200, open.ok);
