@@ -8,6 +8,12 @@ import { createProxyCallBook } from "./proxy-calls.js";
 const usage = (over: Partial<Usage> = {}): Usage => ({ model: "gpt-4o-2024-08-06", inputTokens: 100, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 50, reasoningTokens: 0, ...over });
 const sameModel = (a: string, b: string): boolean => a.replace(/-\d{4}-\d\d-\d\d$/, "") === b.replace(/-\d{4}-\d\d-\d\d$/, "");
 
+// A call of the book gets its real usage and is recorded under `s-<id>`.
+function settle(book: ReturnType<typeof createProxyCallBook>, id: string, u = usage()): void {
+  book.settling(id, u);
+  book.settled(id, { callId: `s-${id}`, agentId: "main", cost: 1 });
+}
+
 function settledBook(now: () => number, fingerprints = ["fp"]) {
   const book = createProxyCallBook({ clock: now, sameModel, waitMs: 50 });
   book.admitted("r1", fingerprints);
@@ -61,14 +67,12 @@ describe("the proxy's call book", () => {
     const book = createProxyCallBook({ clock: () => now, sameModel, waitMs: 50, max: 2 });
     book.admitted("long", ["fp-long"]);
     book.admitted("short", ["fp-short"]);
-    book.settling("short", usage());
-    book.settled("short", { callId: "s-short", agentId: "main", cost: 1 });
+    settle(book, "short");
     now = 60_001;
     // "short" has expired; pruning must pass over "long" (in flight) to drop it, or the book
     // would hold three calls and evict "long", the oldest, while it is still streaming.
     book.admitted("next", ["fp-next"]);
-    book.settling("long", usage({ outputTokens: 7 }));
-    book.settled("long", { callId: "s-long", agentId: "main", cost: 2 });
+    settle(book, "long", usage({ outputTokens: 7 }));
     expect(await book.claim(usage({ outputTokens: 7 }), "fp-long")).toMatchObject({ callId: "s-long" });
   });
 
@@ -78,11 +82,9 @@ describe("the proxy's call book", () => {
     const book = createProxyCallBook({ clock: () => now, sameModel, waitMs: 50, max: 2 });
     book.admitted("slow", ["fp-slow"]);
     book.admitted("quick", ["fp-quick"]);
-    book.settling("quick", usage());
-    book.settled("quick", { callId: "s-quick", agentId: "main", cost: 1 });
+    settle(book, "quick");
     now = 50_000;
-    book.settling("slow", usage());
-    book.settled("slow", { callId: "s-slow", agentId: "main", cost: 1 });
+    settle(book, "slow");
     now = 60_001;
     book.admitted("later", ["fp-later"]);
     expect(await book.claim(usage(), "fp-quick")).toBeUndefined();
@@ -93,10 +95,7 @@ describe("the proxy's call book", () => {
     const book = createProxyCallBook({ clock: () => 0, sameModel, waitMs: 50 });
     for (const id of ["a", "b", "c"]) book.admitted(id, ["fp"]);
     book.ended("c");
-    for (const id of ["a", "b"]) {
-      book.settling(id, usage());
-      book.settled(id, { callId: `s-${id}`, agentId: "main", cost: 1 });
-    }
+    for (const id of ["a", "b"]) settle(book, id);
     const first = await book.claim(usage(), "fp");
     const second = await book.claim(usage(), "fp");
     expect([first?.callId, second?.callId].sort()).toEqual(["s-a", "s-b"]);

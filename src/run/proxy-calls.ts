@@ -168,7 +168,7 @@ export function createProxyCallBook(o: ProxyCallBookOptions): ProxyCallBook {
     async claim(usage, fingerprint) {
       let e = find(usage, fingerprint);
       let waiting = e === undefined && fingerprint !== undefined ? inFlight(fingerprint) : [];
-      if (e === undefined && fingerprint !== undefined && waiting.length > 0) {
+      if (waiting.length > 0 && fingerprint !== undefined) {
         // The record may have overtaken the proxy's settlement of the same request: wait
         // (bounded) for the calls in flight with this fingerprint, looking again as each ends.
         let timedOut = false;
