@@ -83,7 +83,18 @@ export function createSessionMeter(o: SessionMeterOptions): SessionMeter {
   const totals: MeterTotals = { spent: 0, calls: 0, blocked: 0, warned: 0 };
   const pending = new Map<string, Pending>();
   let seq = 0;
-  const iso = (): string => new Date(o.clock()).toISOString();
+  // The ledger's timestamp of now. Under load several calls land in one millisecond, and
+  // toISOString costs about a microsecond, so the last millisecond's text is kept.
+  let isoAt = NaN;
+  let isoText = "";
+  const iso = (): string => {
+    const now = o.clock();
+    if (now !== isoAt) {
+      isoText = new Date(now).toISOString();
+      isoAt = now;
+    }
+    return isoText;
+  };
   const hints = createHintBook({ clock: o.clock });
   // Two model ids are the same call's when they price as one entry (a snapshot id and its alias).
   const pricedAs = (model: string): string => resolveModel(o.pricing, model)?.id ?? `unpriced:${model}`;

@@ -12,6 +12,11 @@ describe("secretMatches", () => {
     expect(secretMatches(a, a)).toBe(true);
     expect(secretMatches(undefined, a)).toBe(false);
     expect(secretMatches(`${a}x`, a)).toBe(false);
+    expect(secretMatches(a.slice(0, -1), a)).toBe(false);
+    expect(secretMatches("", a)).toBe(false);
+    // Same length in characters, not in UTF-8 bytes: must not reach timingSafeEqual unequal.
+    expect(secretMatches(`${a.slice(0, -1)}é`, a)).toBe(false);
+    expect(secretMatches(`${a.slice(0, -1)}${a.endsWith("0") ? "1" : "0"}`, a)).toBe(false);
   });
 
   it("reads a bearer token", () => {

@@ -4,8 +4,23 @@
 /** Maps an instant (ms since the epoch) to the day it belongs to, e.g. "2026-03-14". */
 export type DayKey = (ms: number) => string;
 
-/** The UTC calendar day of an instant, "YYYY-MM-DD". */
-export const utcDayKey: DayKey = (ms) => new Date(ms).toISOString().slice(0, 10);
+// A UTC day is exactly 86,400,000 ms in epoch time (which has no leap seconds).
+const DAY_MS = 86_400_000;
+let utcDay = NaN;
+let utcKey = "";
+
+/**
+ * The UTC calendar day of an instant, "YYYY-MM-DD". Every metered call asks, so the last day's
+ * text is kept (formatting measured ~1 µs a call); an invalid instant (NaN day) still throws.
+ */
+export const utcDayKey: DayKey = (ms) => {
+  const day = Math.floor(ms / DAY_MS);
+  if (day !== utcDay) {
+    utcKey = new Date(ms).toISOString().slice(0, 10);
+    utcDay = day;
+  }
+  return utcKey;
+};
 
 /** The calendar day of an instant in an IANA time zone (Limits.dailyResetTimezone), "YYYY-MM-DD". */
 export function zonedDayKey(timeZone: string): DayKey {
