@@ -16,7 +16,7 @@ import { sendProviderJson } from "./answer.js";
 import { OVERHEAD_HEADER, startOverheadClock, type OverheadClock } from "./overhead-clock.js";
 import type { ProxyDeps } from "./deps.js";
 import { whenAnsweredBy } from "../server/answered.js";
-import { UpstreamRequestError, type UpstreamClient } from "./client.js";
+import { UpstreamCut, UpstreamRequestError, type UpstreamClient } from "./client.js";
 
 /** Where and how a metered call is forwarded. */
 export interface MeteredTarget {
@@ -121,12 +121,12 @@ async function forward(deps: ProxyDeps, client: UpstreamClient, t: MeteredTarget
   };
   const billEstimate = (model: string): Promise<unknown> => deps.service.settle(a.reservationId, { ...a.estimate, model }, { estimated: true });
 
-  const controller = new AbortController();
+  const cut = new UpstreamCut();
   // Once the client is gone the upstream gets `drainMs` more to deliver the usage, then is cut.
   let drainTimer: NodeJS.Timeout | undefined;
   const onClientGone = (): void => {
     if (res.writableFinished || drainTimer !== undefined) return;
-    drainTimer = setTimeout(() => controller.abort(), t.drainMs);
+    drainTimer = setTimeout(() => cut.abort(), t.drainMs);
     drainTimer.unref();
   };
   res.once("close", onClientGone);
@@ -142,7 +142,7 @@ async function forward(deps: ProxyDeps, client: UpstreamClient, t: MeteredTarget
         path: t.path,
         headers: upstreamRequestHeaders(req.headers, payload.length, true),
         body: payload,
-        signal: controller.signal,
+        cut,
       });
     } catch (error) {
       const code = (error as { code?: unknown } | null)?.code;
