@@ -34,7 +34,7 @@ export async function interleaved(arms, { rounds, perRound, warmup = 15 }, once)
   return out;
 }
 
-/** c concurrent workers for `seconds` (after `warmupSeconds`); resolves to { latencies, ok, errors, rps, seconds }. */
+/** c concurrent workers for `seconds` (after `warmupSeconds`); resolves to { latencies, ok, errors, rps, seconds, calls } (calls: all made, warm-up included). */
 export async function closedLoop({ concurrency, seconds, warmupSeconds = 0.3 }, once) {
   const latencies = [];
   let ok = 0;
@@ -65,5 +65,5 @@ export async function closedLoop({ concurrency, seconds, warmupSeconds = 0.3 }, 
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { latencies, ok, errors, lastError, rps: ok / seconds, seconds };
+  return { latencies, ok, errors, lastError, rps: ok / seconds, seconds, calls: i };
 }

@@ -7,6 +7,7 @@ import { closedLoop, interleaved } from "../lib/loops.mjs";
 import { rawOpenLoop } from "../lib/raw-http.mjs";
 import { round, summarize } from "../lib/stats.mjs";
 import { runWrk } from "../lib/wrk.mjs";
+import { withCpuPerCall } from "../lib/cpu-time.mjs";
 
 const usage = (tag, i) => `{"model":"gpt-4o-mini","input_tokens":1200,"output_tokens":300,"fingerprint":"${tag}-${i}"}`;
 
@@ -69,17 +70,17 @@ export async function m2(ctx) {
     });
   let closedOut;
   if (ctx.wrk) {
-    const w = await runWrk({ url, concurrency, seconds: Math.max(1, Math.round(seconds)), token: ctx.env.token });
+    const { result: w, cpu_us_per_call } = await withCpuPerCall(ctx.aegisPid, () => runWrk({ url, concurrency, seconds: Math.max(1, Math.round(seconds)), token: ctx.env.token }), (r) => r.requests);
     ok2xx += w.ok;
     ctx.count("record", 200, w.ok);
-    closedOut = { concurrency, seconds, ...w };
+    closedOut = { concurrency, seconds, ...w, aegis_cpu_us_per_call: cpu_us_per_call };
   } else {
     const agent = keepAliveAgent(concurrency);
-    const closed = await closedLoop({ concurrency, seconds }, once(agent));
+    const { result: closed, cpu_us_per_call } = await withCpuPerCall(ctx.aegisPid, () => closedLoop({ concurrency, seconds }, once(agent)), (r) => r.calls);
     agent.destroy();
-    closedOut = { client: "node:http", concurrency, seconds, rps: round(closed.rps, 0), ...summarize(closed.latencies), errors: closed.errors, ...(closed.lastError ? { last_error: closed.lastError } : {}) };
+    closedOut = { client: "node:http", concurrency, seconds, rps: round(closed.rps, 0), ...summarize(closed.latencies), errors: closed.errors, aegis_cpu_us_per_call: cpu_us_per_call, ...(closed.lastError ? { last_error: closed.lastError } : {}) };
   }
-  ctx.log(`M2 closed c=${concurrency} (${closedOut.client}): ${closedOut.rps} req/s, errors ${closedOut.errors}`);
+  ctx.log(`M2 closed c=${concurrency} (${closedOut.client}): ${closedOut.rps} req/s, errors ${closedOut.errors}, aegis CPU ${closedOut.aegis_cpu_us_per_call} us a record`);
   // The open loop uses the raw-socket client: Node's own client cannot hold a fixed 5,000 req/s
   // on this machine without queueing in itself (see lib/raw-http.mjs). The same client against the
   // mock's POST /null, in the same run, is the floor the p99 is read against.

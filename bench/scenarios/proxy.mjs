@@ -4,6 +4,7 @@
 import { send } from "../lib/http.mjs";
 import { interleaved, closedLoop } from "../lib/loops.mjs";
 import { added, round, summarize } from "../lib/stats.mjs";
+import { withCpuPerCall } from "../lib/cpu-time.mjs";
 import { agentsFor, chatArms, chatBody, closeAgents } from "./arms.mjs";
 
 // Sends one chat request in `arm`; throws on a non-2xx answer (counted as an error of the arm).
@@ -67,17 +68,19 @@ export async function p3(ctx) {
     const point = { concurrency: c };
     for (const arm of ["direct", "via"]) {
       const agents = agentsFor(arms, c);
-      const r = await closedLoop({ concurrency: c, seconds: ctx.counts.p3.seconds }, (i) =>
-        send(agents[arm], arms[arm].url, { headers: arms[arm].headers, body: chatBody(`p3-c${c}`, i) }).then((x) => (ctx.count(arm, x.status), x)),
+      const { result: r, cpu_us_per_call } = await withCpuPerCall(
+        ctx.aegisPid,
+        () => closedLoop({ concurrency: c, seconds: ctx.counts.p3.seconds }, (i) => send(agents[arm], arms[arm].url, { headers: arms[arm].headers, body: chatBody(`p3-c${c}`, i) }).then((x) => (ctx.count(arm, x.status), x))),
+        (x) => x.calls,
       );
       closeAgents(agents);
-      point[arm] = { rps: round(r.rps), ...summarize(r.latencies), errors: r.errors, ...(r.lastError ? { last_error: r.lastError } : {}) };
+      point[arm] = { rps: round(r.rps), ...summarize(r.latencies), errors: r.errors, ...(arm === "via" ? { aegis_cpu_us_per_call: cpu_us_per_call } : {}), ...(r.lastError ? { last_error: r.lastError } : {}) };
     }
     point.added_p99 = round(point.via.p99 - point.direct.p99, 3);
     // The direct arm's limit is the mock and the load generator; a via figure near it says nothing about aegis.
     point.near_direct_limit = point.via.rps >= 0.9 * point.direct.rps;
     points.push(point);
-    ctx.log(`P3 c=${c}: direct ${point.direct.rps} rps p99 ${point.direct.p99} ms, via ${point.via.rps} rps p99 ${point.via.p99} ms`);
+    ctx.log(`P3 c=${c}: direct ${point.direct.rps} rps p99 ${point.direct.p99} ms, via ${point.via.rps} rps p99 ${point.via.p99} ms, aegis CPU ${point.via.aegis_cpu_us_per_call} us a call`);
   }
   await ctx.mock({ latencyMs: 0 });
   const frontier = (ok) => Math.max(0, ...points.filter((p) => p.via.errors === 0 && ok(p)).map((p) => p.via.rps));
