@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { IdSet, hashId } from "./id-set.js";
+import { IdSet, hashId, idSetForLedgerBytes } from "./id-set.js";
 
 describe("IdSet", () => {
   it("reports a second add of the same id as a duplicate", () => {
@@ -31,5 +31,22 @@ describe("IdSet", () => {
     expect(b.hasHash(h, l)).toBe(false);
     expect(b.addHash(h, l)).toBe(true);
     expect(b.add("x")).toBe(false);
+  });
+});
+
+describe("idSetForLedgerBytes", () => {
+  it("holds one id per 512 bytes of ledger without growing its table", () => {
+    const bytes = 100_000 * 512;
+    const set = idSetForLedgerBytes(bytes);
+    const slots = set.exportSlots().hi.length;
+    let added = 0;
+    for (let i = 0; i < 100_000; i++) if (set.add(`call-${i}`)) added++;
+    expect(added).toBe(100_000);
+    expect(set.exportSlots().hi.length).toBe(slots);
+    // Past its estimate it still grows and keeps every id.
+    for (let i = 100_000; i < 300_000; i++) set.add(`call-${i}`);
+    expect(set.exportSlots().hi.length).toBeGreaterThan(slots);
+    expect(set.add("call-7")).toBe(false);
+    expect(set.size).toBe(300_000);
   });
 });

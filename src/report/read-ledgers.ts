@@ -7,7 +7,7 @@
 import { Worker } from "node:worker_threads";
 import { AegisError, EXIT } from "../errors.js";
 import { SpendAccumulator, type SpendState } from "../core/spend/accumulator.js";
-import { IdSet } from "./id-set.js";
+import { idSetForLedgerBytes } from "./id-set.js";
 import { listLedgerFiles } from "./ledger-files.js";
 import { planRanges } from "./ledger-files.js";
 import { scanRange, type RangeResult, type RangeTask, type ScanOptions } from "./scan-range.js";
@@ -39,7 +39,8 @@ export async function readLedgers(inputs: readonly string[], options: ReadOption
   if (options.until !== undefined) scan.until = options.until;
   if (options.recentFrom !== undefined) scan.recentFrom = options.recentFrom;
   const acc = new SpendAccumulator(scan.recentFrom === undefined ? {} : { recentFrom: scan.recentFrom });
-  const seen = new IdSet();
+  // Every range's ids end up here (the workers' are merged in): size it for all the bytes.
+  const seen = idSetForLedgerBytes(totalBytes);
   const report = reporter(tasks, onWarning);
 
   if (!parallel || tasks.length < 2) {

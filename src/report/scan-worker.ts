@@ -2,7 +2,7 @@
 // accumulator and id set, and returns the result with the id hashes (transferred, not copied).
 
 import { parentPort } from "node:worker_threads";
-import { IdSet } from "./id-set.js";
+import { idSetForLedgerBytes } from "./id-set.js";
 import { scanRangeAlone, type RangeTask, type ScanOptions } from "./scan-range.js";
 
 /** A unit of work sent to the worker. */
@@ -12,12 +12,9 @@ export interface ScanRequest {
   options: ScanOptions;
 }
 
-// Ledger lines are ~400–500 bytes: size the id table so it rarely has to grow.
-const BYTES_PER_LINE_GUESS = 480;
-
 parentPort?.on("message", (req: ScanRequest) => {
   try {
-    const seen = new IdSet(Math.ceil((req.task.end - req.task.start) / BYTES_PER_LINE_GUESS));
+    const seen = idSetForLedgerBytes(req.task.end - req.task.start);
     const result = scanRangeAlone(req.task, req.options, seen);
     const slots = seen.exportSlots();
     parentPort?.postMessage({ index: req.index, result, slots }, [slots.hi.buffer, slots.lo.buffer]);
