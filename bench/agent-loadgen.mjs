@@ -39,6 +39,8 @@ const ctx = {
   nullUrl: spec.nullUrl ?? spec.mockUrl,
   peerUrl: spec.peerUrl,
   floorUrl: spec.floorUrl,
+  // The bare proxy's pid (P3 measures its CPU per call beside aegis's).
+  floorPid: spec.floorPid ?? null,
   counts: spec.counts,
   log: (line) => process.stderr.write(`[bench] ${line}\n`),
   // Answers by arm and status class: the harness matches them against the ledger.

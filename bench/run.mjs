@@ -97,10 +97,12 @@ async function governedRunWith(args, counts, pin, tmp, children, ids) {
     nullUrl = `http://127.0.0.1:${(await firstJsonLine(nullMock)).port}`;
   }
   let floorUrl = null;
-  if (args.floor && ids.some((id) => id === "P1" || id === "S1")) {
+  let floorPid = null;
+  if (args.floor && ids.some((id) => id === "P1" || id === "S1" || id === "P3")) {
     const floor = start(pinned(pin?.aegis, [process.execPath, join(root, "bench/floor-proxy.mjs"), mockUrl]));
     children.push(floor);
     floorUrl = `http://127.0.0.1:${(await firstJsonLine(floor)).port}`;
+    floorPid = floor.pid;
   }
   const config = [
     "# aegis.yaml of the benchmark: every limit on (high enough never to block), loop detection at its defaults.",
@@ -112,7 +114,7 @@ async function governedRunWith(args, counts, pin, tmp, children, ids) {
   ].join("\n");
   writeFileSync(join(tmp, "aegis.yaml"), config);
   const out = join(tmp, "loadgen.json");
-  writeFileSync(join(tmp, "spec.json"), JSON.stringify({ mockUrl, nullUrl, peerUrl, floorUrl, counts, scenarios: ids, out, wrk: args.wrk && hasWrk() }));
+  writeFileSync(join(tmp, "spec.json"), JSON.stringify({ mockUrl, nullUrl, peerUrl, floorUrl, floorPid, counts, scenarios: ids, out, wrk: args.wrk && hasWrk() }));
   const prof = [...(args.cpuProf ? ["--cpu-prof", "--cpu-prof-dir", join(root, "bench/results/prof")] : []), ...(process.env.BENCH_AEGIS_FLAGS ?? "").split(" ").filter(Boolean)];
   const agent = pinned(pin?.loadgen, [process.execPath, join(root, "bench/agent-loadgen.mjs"), join(tmp, "spec.json")]);
   const aegis = start(pinned(pin?.aegis, [process.execPath, ...prof, join(root, "bin/aegis.js"), "run", "--config", join(tmp, "aegis.yaml"), "--", ...agent]), { cwd: tmp });

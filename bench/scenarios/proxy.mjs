@@ -58,29 +58,35 @@ export async function p2(ctx) {
   return out;
 }
 
-/** P3: closed-loop sweep over concurrency, 20 ms upstream, direct then via at each level. */
+/**
+ * P3: closed-loop sweep over concurrency, 20 ms upstream, direct then via (then the bare proxy,
+ * when it runs) at each level. The CPU time per call of aegis and of the bare proxy, side by side,
+ * separates what aegis costs from what the machine charges any Node proxy at that concurrency.
+ */
 export async function p3(ctx) {
   await ctx.mock({ latencyMs: 20, size: 1024 });
   const all = chatArms(ctx);
-  const arms = { direct: all.direct, via: all.via };
+  const arms = { direct: all.direct, via: all.via, ...(all.floor && ctx.floorPid ? { floor: all.floor } : {}) };
+  const cpuPid = { via: ctx.aegisPid, floor: ctx.floorPid };
   const points = [];
   for (const c of ctx.counts.p3.concurrency) {
     const point = { concurrency: c };
-    for (const arm of ["direct", "via"]) {
+    for (const arm of Object.keys(arms)) {
       const agents = agentsFor(arms, c);
       const { result: r, cpu_us_per_call } = await withCpuPerCall(
-        ctx.aegisPid,
+        cpuPid[arm] ?? ctx.aegisPid,
         () => closedLoop({ concurrency: c, seconds: ctx.counts.p3.seconds }, (i) => send(agents[arm], arms[arm].url, { headers: arms[arm].headers, body: chatBody(`p3-c${c}`, i) }).then((x) => (ctx.count(arm, x.status), x))),
         (x) => x.calls,
       );
       closeAgents(agents);
-      point[arm] = { rps: round(r.rps), ...summarize(r.latencies), errors: r.errors, ...(arm === "via" ? { aegis_cpu_us_per_call: cpu_us_per_call } : {}), ...(r.lastError ? { last_error: r.lastError } : {}) };
+      point[arm] = { rps: round(r.rps), ...summarize(r.latencies), errors: r.errors, ...(arm === "via" ? { aegis_cpu_us_per_call: cpu_us_per_call } : {}), ...(arm === "floor" ? { cpu_us_per_call } : {}), ...(r.lastError ? { last_error: r.lastError } : {}) };
     }
     point.added_p99 = round(point.via.p99 - point.direct.p99, 3);
     // The direct arm's limit is the mock and the load generator; a via figure near it says nothing about aegis.
     point.near_direct_limit = point.via.rps >= 0.9 * point.direct.rps;
     points.push(point);
-    ctx.log(`P3 c=${c}: direct ${point.direct.rps} rps p99 ${point.direct.p99} ms, via ${point.via.rps} rps p99 ${point.via.p99} ms, aegis CPU ${point.via.aegis_cpu_us_per_call} us a call`);
+    const floor = point.floor ? `; bare proxy ${point.floor.rps} rps p99 ${point.floor.p99} ms, CPU ${point.floor.cpu_us_per_call} us a call` : "";
+    ctx.log(`P3 c=${c}: direct ${point.direct.rps} rps p99 ${point.direct.p99} ms, via ${point.via.rps} rps p99 ${point.via.p99} ms, aegis CPU ${point.via.aegis_cpu_us_per_call} us a call${floor}`);
   }
   await ctx.mock({ latencyMs: 0 });
   const frontier = (ok) => Math.max(0, ...points.filter((p) => p.via.errors === 0 && ok(p)).map((p) => p.via.rps));
