@@ -39,20 +39,25 @@ export function idSetForLedgerBytes(bytes: number): IdSet {
 
 /** The set of ids seen so far. */
 export class IdSet {
-  private hi: Uint32Array<ArrayBuffer>;
-  private lo: Uint32Array<ArrayBuffer>;
+  // Slot i is the pair [2i] (hi), [2i + 1] (lo): both halves of a slot share a cache line, so a
+  // probe into a table far larger than the CPU's caches misses once, not once per half.
+  private slots: Uint32Array<ArrayBuffer>;
   private count = 0;
 
   constructor(capacity = 1 << 14) {
     let size = 16;
     while (size < capacity * 2) size *= 2;
-    this.hi = new Uint32Array(size);
-    this.lo = new Uint32Array(size);
+    this.slots = new Uint32Array(size * 2);
   }
 
   /** Number of ids in the set. */
   get size(): number {
     return this.count;
+  }
+
+  /** Number of slots in the table (it grows to keep at most half of them used). */
+  get capacity(): number {
+    return this.slots.length / 2;
   }
 
   /** Adds an id; false when it was already there (a duplicate). */
@@ -64,15 +69,16 @@ export class IdSet {
   /** Adds a hash pair; false when it was already there. */
   addHash(hi: number, loIn: number): boolean {
     const lo = hi === EMPTY_HI && loIn === EMPTY_LO ? 1 : loIn;
-    if ((this.count + 1) * 2 > this.hi.length) this.grow();
-    const mask = this.hi.length - 1;
+    if ((this.count + 1) * 2 > this.capacity) this.grow();
+    const slots = this.slots;
+    const mask = slots.length / 2 - 1;
     let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
     for (;;) {
-      const h = this.hi[i] ?? 0;
-      const l = this.lo[i] ?? 0;
+      const h = slots[2 * i] ?? 0;
+      const l = slots[2 * i + 1] ?? 0;
       if (h === EMPTY_HI && l === EMPTY_LO) {
-        this.hi[i] = hi;
-        this.lo[i] = lo;
+        slots[2 * i] = hi;
+        slots[2 * i + 1] = lo;
         this.count++;
         return true;
       }
@@ -84,30 +90,30 @@ export class IdSet {
   /** True when the hash pair is in the set. */
   hasHash(hi: number, loIn: number): boolean {
     const lo = hi === EMPTY_HI && loIn === EMPTY_LO ? 1 : loIn;
-    const mask = this.hi.length - 1;
+    const slots = this.slots;
+    const mask = slots.length / 2 - 1;
     let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
     for (;;) {
-      const h = this.hi[i] ?? 0;
-      const l = this.lo[i] ?? 0;
+      const h = slots[2 * i] ?? 0;
+      const l = slots[2 * i + 1] ?? 0;
       if (h === EMPTY_HI && l === EMPTY_LO) return false;
       if (h === hi && l === lo) return true;
       i = (i + 1) & mask;
     }
   }
 
-  /** The stored hashes as [hi, lo] slot arrays (empty slots are 0/0), e.g. to send to another thread. */
-  exportSlots(): { hi: Uint32Array<ArrayBuffer>; lo: Uint32Array<ArrayBuffer> } {
-    return { hi: this.hi, lo: this.lo };
+  /** The table as [hi, lo, hi, lo, …] pairs (empty slots are 0, 0), e.g. to send to another thread. */
+  exportSlots(): Uint32Array<ArrayBuffer> {
+    return this.slots;
   }
 
   private grow(): void {
-    const { hi, lo } = this;
-    this.hi = new Uint32Array(hi.length * 2);
-    this.lo = new Uint32Array(lo.length * 2);
+    const old = this.slots;
+    this.slots = new Uint32Array(old.length * 2);
     this.count = 0;
-    for (let i = 0; i < hi.length; i++) {
-      const h = hi[i] ?? 0;
-      const l = lo[i] ?? 0;
+    for (let i = 0; i < old.length; i += 2) {
+      const h = old[i] ?? 0;
+      const l = old[i + 1] ?? 0;
       if (h !== EMPTY_HI || l !== EMPTY_LO) this.addHash(h, l);
     }
   }

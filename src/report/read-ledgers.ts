@@ -26,7 +26,7 @@ export interface ReadResult {
   lines: number;
 }
 
-type WorkerAnswer = { index: number; result: RangeResult & { state: SpendState }; slots: { hi: Uint32Array; lo: Uint32Array } } | { index: number; error: string };
+type WorkerAnswer = { index: number; result: RangeResult & { state: SpendState }; slots: Uint32Array } | { index: number; error: string };
 
 /** Reads every ledger named by `inputs`; `onWarning` hears of each skipped line, as "file:line: why". */
 export async function readLedgers(inputs: readonly string[], options: ReadOptions, onWarning: (text: string) => void): Promise<ReadResult> {
@@ -52,20 +52,22 @@ export async function readLedgers(inputs: readonly string[], options: ReadOption
     const others = scanInWorkers(rest, scan, options.threads - 1, (i, answer) => {
       const task = rest[i];
       if (task === undefined) return;
-      const { hi, lo } = answer.slots;
+      // The worker's id table, as [hi, lo] pairs: an id it shares with this thread's set means a
+      // call in two ranges, which only an in-order scan can count once with the right warnings.
+      const slots = answer.slots;
       let shared = false;
-      for (let s = 0; s < hi.length && !shared; s++) {
-        const h = hi[s] ?? 0;
-        const l = lo[s] ?? 0;
+      for (let s = 0; s < slots.length && !shared; s += 2) {
+        const h = slots[s] ?? 0;
+        const l = slots[s + 1] ?? 0;
         if ((h !== 0 || l !== 0) && seen.hasHash(h, l)) shared = true;
       }
       if (shared) {
         report(i + 1, scanRange(task, scan, seen, acc));
         return;
       }
-      for (let s = 0; s < hi.length; s++) {
-        const h = hi[s] ?? 0;
-        const l = lo[s] ?? 0;
+      for (let s = 0; s < slots.length; s += 2) {
+        const h = slots[s] ?? 0;
+        const l = slots[s + 1] ?? 0;
         if (h !== 0 || l !== 0) seen.addHash(h, l);
       }
       acc.merge(answer.result.state);

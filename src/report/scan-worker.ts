@@ -17,7 +17,7 @@ parentPort?.on("message", (req: ScanRequest) => {
     const seen = idSetForLedgerBytes(req.task.end - req.task.start);
     const result = scanRangeAlone(req.task, req.options, seen);
     const slots = seen.exportSlots();
-    parentPort?.postMessage({ index: req.index, result, slots }, [slots.hi.buffer, slots.lo.buffer]);
+    parentPort?.postMessage({ index: req.index, result, slots }, [slots.buffer]);
   } catch (error) {
     parentPort?.postMessage({ index: req.index, error: error instanceof Error ? error.message : String(error) });
   }
