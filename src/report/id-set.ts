@@ -67,7 +67,7 @@ export class IdSet {
   }
 
   /** Number of slots in the table (it grows to keep at most half of them used). */
-  get capacity(): number {
+  get slotCount(): number {
     return this.slots.length / 2;
   }
 
@@ -80,7 +80,7 @@ export class IdSet {
   /** Adds a hash pair; false when it was already there. */
   addHash(hi: number, loIn: number): boolean {
     const lo = hi === EMPTY_HI && loIn === EMPTY_LO ? 1 : loIn;
-    if ((this.count + 1) * 2 > this.capacity) this.grow();
+    if ((this.count + 1) * 2 > this.slotCount) this.grow();
     const slots = this.slots;
     const mask = slots.length / 2 - 1;
     let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
@@ -118,14 +118,29 @@ export class IdSet {
     return this.slots;
   }
 
+  /** True when any id of an exported table (exportSlots) is in this set. */
+  sharesAnyOf(slots: Uint32Array): boolean {
+    for (let i = 0; i < slots.length; i += 2) {
+      const h = slots[i] ?? 0;
+      const l = slots[i + 1] ?? 0;
+      if ((h !== EMPTY_HI || l !== EMPTY_LO) && this.hasHash(h, l)) return true;
+    }
+    return false;
+  }
+
+  /** Adds every id of an exported table (exportSlots). */
+  addAllOf(slots: Uint32Array): void {
+    for (let i = 0; i < slots.length; i += 2) {
+      const h = slots[i] ?? 0;
+      const l = slots[i + 1] ?? 0;
+      if (h !== EMPTY_HI || l !== EMPTY_LO) this.addHash(h, l);
+    }
+  }
+
   private grow(): void {
     const old = this.slots;
     this.slots = new Uint32Array(old.length * 2);
     this.count = 0;
-    for (let i = 0; i < old.length; i += 2) {
-      const h = old[i] ?? 0;
-      const l = old[i + 1] ?? 0;
-      if (h !== EMPTY_HI || l !== EMPTY_LO) this.addHash(h, l);
-    }
+    this.addAllOf(old);
   }
 }

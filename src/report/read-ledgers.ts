@@ -52,24 +52,13 @@ export async function readLedgers(inputs: readonly string[], options: ReadOption
     const others = scanInWorkers(rest, scan, options.threads - 1, (i, answer) => {
       const task = rest[i];
       if (task === undefined) return;
-      // The worker's id table, as [hi, lo] pairs: an id it shares with this thread's set means a
-      // call in two ranges, which only an in-order scan can count once with the right warnings.
-      const slots = answer.slots;
-      let shared = false;
-      for (let s = 0; s < slots.length && !shared; s += 2) {
-        const h = slots[s] ?? 0;
-        const l = slots[s + 1] ?? 0;
-        if ((h !== 0 || l !== 0) && seen.hasHash(h, l)) shared = true;
-      }
-      if (shared) {
+      // An id the worker shares with this thread's set means a call in two ranges, which only an
+      // in-order scan can count once with the right warnings.
+      if (seen.sharesAnyOf(answer.slots)) {
         report(i + 1, scanRange(task, scan, seen, acc));
         return;
       }
-      for (let s = 0; s < slots.length; s += 2) {
-        const h = slots[s] ?? 0;
-        const l = slots[s + 1] ?? 0;
-        if (h !== 0 || l !== 0) seen.addHash(h, l);
-      }
+      seen.addAllOf(answer.slots);
       acc.merge(answer.result.state);
       report(i + 1, answer.result);
     });
