@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { request } from "node:http";
-import { startMeteringServer, whenAnsweredBy, type MeteringServer, type MeteringService, type MeteredCall } from "./index.js";
+import { Agent, request } from "node:http";
+import { KEEP_ALIVE_MS, startMeteringServer, whenAnsweredBy, type MeteringServer, type MeteringService, type MeteredCall } from "./index.js";
 import type { Decision } from "../core/policy/types.js";
 import type { SessionReport } from "../core/report/types.js";
 
@@ -199,4 +199,27 @@ describe("metering server", () => {
     await expect(fetch(`${url}/v1/report`)).rejects.toThrow();
     server = await startMeteringServer({ service, token: TOKEN });
   });
+
+  // node:http's Agent keeps idle sockets with no timeout of its own; at Node's default (5 s, closed
+  // at 6 s) the second call below was sent on a socket the server was closing ("socket hang up").
+  it("keeps an idle keep-alive connection open past Node's 5 s default, announcing how long", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const post = () =>
+      new Promise<{ status: number; reused: boolean; keepAlive: string | undefined }>((resolve, reject) => {
+        const req = request(`${server.url}/v1/check`, { method: "POST", agent, headers: { authorization: `Bearer ${TOKEN}` } }, (res) => {
+          res.resume();
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket, keepAlive: res.headers["keep-alive"] }));
+        });
+        req.on("error", reject);
+        req.end(usage);
+      });
+    try {
+      const first = await post();
+      expect(first).toEqual({ status: 200, reused: false, keepAlive: `timeout=${KEEP_ALIVE_MS / 1000}` });
+      await new Promise((r) => setTimeout(r, 6_500));
+      expect(await post()).toMatchObject({ status: 200, reused: true });
+    } finally {
+      agent.destroy();
+    }
+  }, 15_000);
 });

@@ -48,6 +48,17 @@ export interface MeteringServerOptions {
   onInternalError?: (error: unknown) => void;
 }
 
+/**
+ * How long an idle keep-alive connection of the agent stays open (65 s, announced to the client as
+ * `Keep-Alive: timeout=65`). Node's default, 5 s, races the agent: a client that keeps idle sockets
+ * without a timeout of its own (node:http's Agent ignores the server's hint unless given one) may
+ * send its next call on a socket in the very moment aegis closes it, and the call fails with
+ * "socket hang up" — twice in 300,000 calls of bench X1's soak. 65 s is past the usual client and
+ * load-balancer idle timeouts (60 s), so those clients close first; a connection a leaky client
+ * forgot is still reclaimed.
+ */
+export const KEEP_ALIVE_MS = 65_000;
+
 type Route = { method: "POST" | "GET"; kind: "check" | "record" | "report" };
 const ROUTES: Record<string, Route> = {
   "/v1/check": { method: "POST", kind: "check" },
@@ -113,6 +124,9 @@ export async function startMeteringServer(options: MeteringServerOptions): Promi
       sendError(res, 500, "aegis internal error while handling this request (nothing was recorded)");
     });
   });
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  // Node's headers timeout must outlast the keep-alive timeout, or it cuts the idle connection first.
+  server.headersTimeout = KEEP_ALIVE_MS + 5_000;
   // A malformed request line or headers must not take aegis down.
   server.on("clientError", (_error, socket) => {
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n");
