@@ -205,7 +205,7 @@ describe("metering server", () => {
   it("keeps an idle keep-alive connection open past Node's 5 s default, announcing how long", async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const post = () =>
-      new Promise<{ status: number; reused: boolean; keepAlive: string | undefined }>((resolve, reject) => {
+      new Promise<{ status: number; reused: boolean; keepAlive: unknown }>((resolve, reject) => {
         const req = request(`${server.url}/v1/check`, { method: "POST", agent, headers: { authorization: `Bearer ${TOKEN}` } }, (res) => {
           res.resume();
           res.on("end", () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket, keepAlive: res.headers["keep-alive"] }));
