@@ -11,28 +11,20 @@
 // `+ delta`, so the row ends exactly as the statement-per-change version left it.
 
 import type Database from "better-sqlite3";
-import { DAILY_PREFIX, roleOf, TOTAL_KEY } from "../core/policy/keys.js";
 import { SETTLED_ID_RETENTION_MS, type KeyTotals } from "../core/policy/store.js";
 import type { Nanos } from "../core/money.js";
-import { SPEND_TABLES, type SpendTable } from "./sqlite-schema.js";
 
 interface Change {
-  name: string;
+  key: string;
   spent: Nanos;
   reserved: Nanos;
   now: number;
 }
 
-interface Statements {
-  row: Database.Statement<[string], { spent_nanos: number; reserved_nanos: number }>;
-  add: Database.Statement<[Change]>;
-}
-
 // One spend row as this transaction sees it: what the database held when first read (read lazily:
 // a row only written needs no read) plus this transaction's changes not yet written back.
 interface CachedRow {
-  stmts: Statements;
-  name: string;
+  key: string;
   base: KeyTotals | undefined;
   spent: Nanos;
   reserved: Nanos;
@@ -42,11 +34,10 @@ interface CachedRow {
 
 /** An open budget database with its statements prepared once. */
 export class BudgetDb {
-  private readonly tables = new Map<SpendTable, Statements>();
-  // This transaction's rows by budget key, and the same rows by table and row name (two keys that
-  // name one row must share it: the row is written back once, with both keys' changes).
+  // This transaction's spend rows, by budget key.
   private readonly rows = new Map<string, CachedRow>();
-  private readonly byRow = new Map<string, CachedRow>();
+  private readonly spendRow: Database.Statement<[string], { spent_nanos: number; reserved_nanos: number }>;
+  private readonly addSpend: Database.Statement<[Change]>;
   private readonly expired: Database.Statement<[number], { id: string; amount_nanos: number; keys_json: string }>;
   private readonly byId: Database.Statement<[string], { amount_nanos: number; keys_json: string }>;
   private readonly insertReservation: Database.Statement<[string, number, string, number, number]>;
@@ -56,16 +47,12 @@ export class BudgetDb {
   private readonly forgetSettled: Database.Statement<[number]>;
 
   constructor(readonly db: Database.Database) {
-    for (const table of Object.values(SPEND_TABLES)) {
-      this.tables.set(table, {
-        row: db.prepare(`SELECT spent_nanos, reserved_nanos FROM ${table} WHERE name = ?`),
-        add: db.prepare(
-          `INSERT INTO ${table} (name, spent_nanos, reserved_nanos, updated_ms) VALUES (@name, @spent, @reserved, @now)
-           ON CONFLICT (name) DO UPDATE SET spent_nanos = spent_nanos + @spent, reserved_nanos = reserved_nanos + @reserved,
-           updated_ms = MAX(updated_ms, @now)`,
-        ),
-      });
-    }
+    this.spendRow = db.prepare("SELECT spent_nanos, reserved_nanos FROM spend WHERE key = ?");
+    this.addSpend = db.prepare(
+      `INSERT INTO spend (key, spent_nanos, reserved_nanos, updated_ms) VALUES (@key, @spent, @reserved, @now)
+       ON CONFLICT (key) DO UPDATE SET spent_nanos = spent_nanos + @spent, reserved_nanos = reserved_nanos + @reserved,
+       updated_ms = MAX(updated_ms, @now)`,
+    );
     this.expired = db.prepare("SELECT id, amount_nanos, keys_json FROM reservations WHERE expires_ms <= ?");
     this.byId = db.prepare("SELECT amount_nanos, keys_json FROM reservations WHERE id = ?");
     this.insertReservation = db.prepare(
@@ -80,14 +67,13 @@ export class BudgetDb {
   /** Starts a transaction's view: forgets every cached row (a rolled-back one's included). */
   begin(): void {
     this.rows.clear();
-    this.byRow.clear();
   }
 
   /** Writes this transaction's row changes to the database, one statement per changed row. */
   writeBack(): void {
-    for (const row of this.byRow.values()) {
+    for (const row of this.rows.values()) {
       if (!row.dirty) continue;
-      row.stmts.add.run({ name: row.name, spent: row.spent, reserved: row.reserved, now: row.now });
+      this.addSpend.run({ key: row.key, spent: row.spent, reserved: row.reserved, now: row.now });
       row.base = undefined;
       row.spent = 0;
       row.reserved = 0;
@@ -99,7 +85,7 @@ export class BudgetDb {
   totals(key: string): KeyTotals {
     const row = this.row(key);
     if (row.base === undefined) {
-      const r = row.stmts.row.get(row.name);
+      const r = this.spendRow.get(row.key);
       row.base = { spent: r?.spent_nanos ?? 0, reserved: r?.reserved_nanos ?? 0 };
     }
     return { spent: row.base.spent + row.spent, reserved: row.base.reserved + row.reserved };
@@ -153,33 +139,14 @@ export class BudgetDb {
   }
 
   private row(key: string): CachedRow {
-    const cached = this.rows.get(key);
-    if (cached !== undefined) return cached;
-    const { table, name } = rowOf(key);
-    const id = `${table}\u0000${name}`;
-    let row = this.byRow.get(id);
+    let row = this.rows.get(key);
     if (row === undefined) {
-      const stmts = this.tables.get(table);
-      if (stmts === undefined) throw new Error(`no spend table for key ${key}`);
-      row = { stmts, name, base: undefined, spent: 0, reserved: 0, now: 0, dirty: false };
-      this.byRow.set(id, row);
+      row = { key, base: undefined, spent: 0, reserved: 0, now: 0, dirty: false };
+      this.rows.set(key, row);
     }
-    this.rows.set(key, row);
     return row;
   }
 }
-
-// The table and row of a budget key (keys.ts names them; roleOf reads anything unprefixed as the total).
-// A day's row is its key after "daily:" as is: "2026-11-28" for a UTC day (the rows of every earlier
-// aegis, still counted), "2026-11-28@Europe/Berlin" for another zone's.
-const rowOf = (key: string): { table: SpendTable; name: string } => {
-  if (key === TOTAL_KEY) return { table: SPEND_TABLES.total, name: "total" };
-  const role = roleOf(key);
-  if (role.kind === "daily") return { table: SPEND_TABLES.daily, name: key.slice(DAILY_PREFIX.length) };
-  if (role.kind === "agent") return { table: SPEND_TABLES.agent, name: role.agentId };
-  if (role.kind === "model") return { table: SPEND_TABLES.model, name: role.model };
-  return { table: SPEND_TABLES.other, name: key };
-};
 
 const parseKeys = (json: string): string[] => {
   const v: unknown = JSON.parse(json);

@@ -24,7 +24,7 @@ import {
   type SettledLine,
   type SettleRequest,
 } from "../core/policy/store.js";
-import { SCHEMA_SQL, SCHEMA_VERSION } from "./sqlite-schema.js";
+import { prepareSchema } from "./sqlite-migrate.js";
 import { sqliteProblem } from "./sqlite-errors.js";
 import { BudgetDb } from "./sqlite-db.js";
 import { tuneConnection } from "./sqlite-connection.js";
@@ -87,12 +87,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       tuneConnection(raw);
       // Spend data is as private as the ledger: owner-only (SQLite gives -wal/-shm the same mode).
       chmodSync(file, 0o600);
-      raw.exec(SCHEMA_SQL);
-      const version = raw.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").get();
-      if (version === undefined) raw.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
-      else if (Number(version.value) > SCHEMA_VERSION) {
-        throw new StoreUnavailableError(`Budget store ${path} was written by a newer aegis (schema ${version.value}; this one reads ${SCHEMA_VERSION})`);
-      }
+      prepareSchema(raw, path);
       open = new BudgetDb(raw);
       batches = undefined;
       return open;

@@ -16,6 +16,7 @@ import { createRedisStore } from "./redis-store.js";
 import { formatStoreTotals, readStoreTotals } from "./totals.js";
 import type { PersistentStore } from "./types.js";
 import { redisUnavailableReason, startRedis, type TestRedis } from "../../test/helpers/redis-server.js";
+import { writeSchema1File } from "../../test/helpers/sqlite-schema-1.js";
 
 const dir = mkdtempSync(join(tmpdir(), "aegis-zoned-"));
 const redisSkip = redisUnavailableReason();
@@ -55,19 +56,16 @@ const KINDS: { name: string; skip?: string; place: () => Place }[] = [
       };
       return {
         open: () => createSqliteStore(path),
-        async seed(spend) {
-          const created = createSqliteStore(path);
-          await created.read([TOTAL_KEY], 0); // the schema, as any aegis creates it on first use
-          await created.close();
-          raw((db) => {
-            for (const [key, nanos] of Object.entries(spend)) {
-              // spend_daily rows of earlier aegis versions are named by the bare date.
-              const [table, name] = key === TOTAL_KEY ? ["spend_total", "total"] : ["spend_daily", key.slice("daily:".length)];
-              db.prepare(`INSERT INTO ${table} (name, spent_nanos, updated_ms) VALUES (?, ?, 0)`).run(name, nanos);
-            }
+        // Spend an earlier aegis recorded: a schema-1 file, whose day rows were named by the bare date.
+        seed(spend) {
+          writeSchema1File(path, {
+            spend: Object.entries(spend).map(([key, nanos]) =>
+              key === TOTAL_KEY ? { table: "spend_total", name: "total", spent: nanos } : { table: "spend_daily", name: key.slice("daily:".length), spent: nanos },
+            ),
           });
+          return Promise.resolve();
         },
-        dayRows: () => Promise.resolve(raw((db) => db.prepare<[], { name: string }>("SELECT name FROM spend_daily ORDER BY name").all().map((r) => r.name))),
+        dayRows: () => Promise.resolve(raw((db) => db.prepare<[], { key: string }>("SELECT key FROM spend WHERE key LIKE 'daily:%' ORDER BY key").all().map((r) => r.key))),
       };
     },
   },
@@ -130,11 +128,8 @@ describe.each(KINDS)("days of several zones in one $name store", (kind) => {
     });
     expect((await spend(newYork)).reason).toBe("Daily spend $0.2500 would exceed daily budget $0.2000 (day 2026-03-14 America/New_York, resets 2026-03-15T00:00 local)");
     expect((await spend(utc)).reason).toBe("Daily spend $0.2500 would exceed daily budget $0.2000 (day 2026-03-14 UTC, resets 2026-03-15T00:00Z)");
-    expect(await place.dayRows()).toEqual(
-      kind.name === "sqlite"
-        ? ["2026-03-14", "2026-03-14@America/New_York", "2026-03-14@Europe/Berlin"]
-        : ["daily:2026-03-14", "daily:2026-03-14@America/New_York", "daily:2026-03-14@Europe/Berlin"],
-    );
+    // Both stores name a day's row by its budget key.
+    expect(await place.dayRows()).toEqual(["daily:2026-03-14", "daily:2026-03-14@America/New_York", "daily:2026-03-14@Europe/Berlin"]);
 
     // 23:30 UTC is 00:30 on the 15th in Berlin: Berlin's new day is fresh; New York's and UTC's are not.
     clock.set(Date.UTC(2026, 2, 14, 23, 30));
