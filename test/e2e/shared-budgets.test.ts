@@ -12,6 +12,7 @@ import type { PersistentStore } from "../../src/store/types.js";
 import { AGENTS, jsonLines, readLedger, runAegis, scratch, TEST_PRICING, waitFor, type RunResult } from "../helpers/run-aegis.js";
 import { freePort, redisUnavailableReason, startRedis, type TestRedis } from "../helpers/redis-server.js";
 import { startFakeUpstream } from "../helpers/fake-upstream.js";
+import { writeSchema1File } from "../helpers/sqlite-schema-1.js";
 
 const redisSkip = redisUnavailableReason();
 if (redisSkip !== undefined) console.warn(redisSkip);
@@ -268,5 +269,23 @@ describe.each(KINDS)("shared budgets through the $name store", (kind) => {
     // Every admitted call is in the ledger with its cost, and a log line says what happened.
     expect(admittedNanos(r.ledger)).toBe(0.03 * NANOS);
     expect(r.ledger.filter((l) => l.type === "log")).toHaveLength(3);
+  });
+});
+
+describe("a budget file of an earlier aegis (schema 1)", () => {
+  it("is converted on first use: the spend it holds still counts against daily_budget_usd and budget_usd", async () => {
+    mkdirSync(join(dir, ".aegis"), { recursive: true });
+    writeSchema1File(join(dir, ".aegis", "budget.db"), {
+      spend: [
+        { table: "spend_total", name: "total", spent: 0.5 * NANOS },
+        { table: "spend_daily", name: utcDayKey(Date.now()), spent: 0.45 * NANOS },
+      ],
+    });
+    writeFileSync(join(dir, "aegis.yaml"), `${TEST_PRICING}cost: { daily_budget_usd: 0.5, budget_usd: 0.6, alert_threshold: 1.0 }\nrun: { kill_on: never }\n`);
+    const run = await hammer("a", []);
+    expect(run.answers.filter((a) => a.action !== "block")).toHaveLength(5);
+    expect(run.answers.at(-1)?.reason).toMatch(new RegExp(`^Daily spend \\$0\\.5100 would exceed daily budget \\$0\\.5000 ${DAY_SUFFIX}$`));
+    expect(run.stderr).toMatch(/today \(.* UTC\) \$0\.5000, all time \$0\.5500/);
+    expect(run.stderr).not.toMatch(/budget store .* (failed|unavailable|newer)/i);
   });
 });
