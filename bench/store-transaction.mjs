@@ -46,8 +46,17 @@ CREATE TABLE settled_ids (id TEXT PRIMARY KEY, settled_ms INTEGER NOT NULL) STRI
 CREATE INDEX settled_ids_age ON settled_ids (settled_ms);`;
 }
 
-function measure(name, dir) {
-  const file = join(dir, `${name.replace(" ", "")}.db`);
+// Runs the transaction N times on a fresh file of one layout (removed afterwards).
+function measure(name) {
+  const dir = mkdtempSync(join(tmpdir(), "aegis-store-tx-"));
+  try {
+    return measureIn(name, join(dir, "budget.db"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function measureIn(name, file) {
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
@@ -105,16 +114,9 @@ function measure(name, dir) {
   };
 }
 
-const dir = mkdtempSync(join(tmpdir(), "aegis-store-tx-"));
-try {
-  for (let r = 1; r <= ROUNDS; r++) {
-    for (const name of Object.keys(LAYOUTS)) {
-      const m = measure(name, dir);
-      console.log(`round ${r} ${m.layout}: ${m.cpu_us} µs CPU a transaction, ~${m.wal_pages} WAL pages, ${m.checkpoints} checkpoints in ${N}, ${m.slow_share} of the time in them`);
-      rmSync(join(dir, `${name.replace(" ", "")}.db`), { force: true });
-      for (const s of ["-wal", "-shm"]) rmSync(join(dir, `${name.replace(" ", "")}.db${s}`), { force: true });
-    }
+for (let r = 1; r <= ROUNDS; r++) {
+  for (const name of Object.keys(LAYOUTS)) {
+    const m = measure(name);
+    console.log(`round ${r} ${m.layout}: ${m.cpu_us} µs CPU a transaction, ~${m.wal_pages} WAL pages, ${m.checkpoints} checkpoints in ${N}, ${m.slow_share} of the time in them`);
   }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
 }

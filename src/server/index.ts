@@ -125,8 +125,6 @@ export async function startMeteringServer(options: MeteringServerOptions): Promi
     });
   });
   server.keepAliveTimeout = KEEP_ALIVE_MS;
-  // Node's headers timeout must outlast the keep-alive timeout, or it cuts the idle connection first.
-  server.headersTimeout = KEEP_ALIVE_MS + 5_000;
   // A malformed request line or headers must not take aegis down.
   server.on("clientError", (_error, socket) => {
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n");

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { agentKey, dailyKey, modelKey, TOTAL_KEY } from "../core/policy/keys.js";
 import { StoreUnavailableError } from "../core/policy/store.js";
 import { SCHEMA_1_SQL, writeSchema1File } from "../../test/helpers/sqlite-schema-1.js";
+import { withDatabase } from "../../test/helpers/sqlite-file.js";
 import { SCHEMA_VERSION } from "./sqlite-schema.js";
 import { createSqliteStore } from "./sqlite-store.js";
 
@@ -20,14 +21,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const raw = <T>(fn: (db: Database.Database) => T): T => {
-  const db = new Database(path);
-  try {
-    return fn(db);
-  } finally {
-    db.close();
-  }
-};
+const raw = <T>(fn: (db: Database.Database) => T): T => withDatabase(path, fn);
 const tables = (): string[] =>
   raw((db) => db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => r.name));
 const version = (): string | undefined => raw((db) => db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").get()?.value);

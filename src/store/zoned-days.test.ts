@@ -6,7 +6,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGovernor, dailyKey, TOTAL_KEY, type Governor, type Limits } from "../core/policy/index.js";
@@ -17,6 +16,7 @@ import { formatStoreTotals, readStoreTotals } from "./totals.js";
 import type { PersistentStore } from "./types.js";
 import { redisUnavailableReason, startRedis, type TestRedis } from "../../test/helpers/redis-server.js";
 import { writeSchema1File } from "../../test/helpers/sqlite-schema-1.js";
+import { withDatabase } from "../../test/helpers/sqlite-file.js";
 
 const dir = mkdtempSync(join(tmpdir(), "aegis-zoned-"));
 const redisSkip = redisUnavailableReason();
@@ -46,14 +46,6 @@ const KINDS: { name: string; skip?: string; place: () => Place }[] = [
     name: "sqlite",
     place: () => {
       const path = join(dir, `z${++seq}.db`);
-      const raw = <T>(fn: (db: Database.Database) => T): T => {
-        const db = new Database(path);
-        try {
-          return fn(db);
-        } finally {
-          db.close();
-        }
-      };
       return {
         open: () => createSqliteStore(path),
         // Spend an earlier aegis recorded: a schema-1 file, whose day rows were named by the bare date.
@@ -65,7 +57,7 @@ const KINDS: { name: string; skip?: string; place: () => Place }[] = [
           });
           return Promise.resolve();
         },
-        dayRows: () => Promise.resolve(raw((db) => db.prepare<[], { key: string }>("SELECT key FROM spend WHERE key LIKE 'daily:%' ORDER BY key").all().map((r) => r.key))),
+        dayRows: () => Promise.resolve(withDatabase(path, (db) => db.prepare<[], { key: string }>("SELECT key FROM spend WHERE key LIKE 'daily:%' ORDER BY key").all().map((r) => r.key))),
       };
     },
   },

@@ -1,6 +1,6 @@
 // A budget file as aegis wrote it before schema 2 (five spend tables, rowid tables), frozen here
 // so the conversion in src/store/sqlite-migrate.ts is tested against the real old layout.
-import Database from "better-sqlite3";
+import { withDatabase } from "./sqlite-file.js";
 
 const spendTable = (name: string): string => `
 CREATE TABLE IF NOT EXISTS ${name} (
@@ -40,8 +40,7 @@ export interface Schema1Content {
 
 /** Writes a schema-1 budget file at `path`, as an earlier aegis left it. */
 export function writeSchema1File(path: string, content: Schema1Content = {}): void {
-  const db = new Database(path);
-  try {
+  withDatabase(path, (db) => {
     db.pragma("journal_mode = WAL");
     db.exec(SCHEMA_1_SQL);
     if (content.versionRow !== false) db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', '1')").run();
@@ -52,7 +51,5 @@ export function writeSchema1File(path: string, content: Schema1Content = {}): vo
       db.prepare("INSERT INTO reservations VALUES (?, ?, ?, ?, ?)").run(r.id, r.amount, JSON.stringify(r.keys), r.created, r.expires);
     }
     for (const s of content.settled ?? []) db.prepare("INSERT INTO settled_ids VALUES (?, ?)").run(s.id, s.at);
-  } finally {
-    db.close();
-  }
+  });
 }
