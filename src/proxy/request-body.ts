@@ -23,9 +23,10 @@ export function readRequestBytes(req: IncomingMessage, limit = PROXY_BODY_LIMIT)
 
 /**
  * The body as text. ASCII bytes (most prompts: JSON escapes non-ASCII text only when the client
- * chose to) are decoded as latin1, which for ASCII is the same string: V8's UTF-8 decoder measured
- * 0.80 ms per MB here, the ASCII check plus a latin1 copy 0.17 ms.
+ * chose to) are decoded by Node's ASCII decoder, which for ASCII gives the same string as UTF-8:
+ * per MB the UTF-8 decoder measured 0.83–0.94 ms here, latin1 0.43–0.47 ms and ASCII 0.15–0.17 ms
+ * (plus 0.02 ms for the check).
  */
 export function bodyText(raw: Buffer): string {
-  return isAscii(raw) ? raw.toString("latin1") : raw.toString("utf8");
+  return isAscii(raw) ? raw.toString("ascii") : raw.toString("utf8");
 }

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { HEAP_GROWING_PERCENT, HOLD_YOUNG_GENERATION, RELEASE_YOUNG_GENERATION } from "./heap-growth.js";
+import { HEAP_GROWING_PERCENT, HOLD_YOUNG_GENERATION, MIN_HEAP_HEADROOM_BYTES, RELEASE_YOUNG_GENERATION, heapGrowingPercent } from "./heap-growth.js";
 
 describe("limitHeapGrowth", () => {
   it("uses a flag this Node's V8 knows (an unknown one would print 'unrecognized flag' on stderr)", () => {
@@ -38,5 +38,16 @@ describe("holdYoungGeneration / releaseYoungGeneration", () => {
     const free = youngSizes(false);
     expect(held.held).toBeLessThan(free.held / 4);
     expect(held.released).toBeGreaterThan(held.held * 4);
+  });
+});
+
+describe("heapGrowingPercent", () => {
+  it("gives a small heap at least the minimum headroom, and a large one HEAP_GROWING_PERCENT", () => {
+    const MiB = 1024 * 1024;
+    expect(heapGrowingPercent(10 * MiB)).toBe(320);
+    expect((10 * MiB * heapGrowingPercent(10 * MiB)) / 100).toBeGreaterThanOrEqual(MIN_HEAP_HEADROOM_BYTES);
+    expect(heapGrowingPercent(64 * MiB)).toBe(HEAP_GROWING_PERCENT);
+    expect(heapGrowingPercent(500 * MiB)).toBe(HEAP_GROWING_PERCENT);
+    expect(heapGrowingPercent(0)).toBe(3200);
   });
 });

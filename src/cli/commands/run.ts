@@ -4,7 +4,7 @@
 import type { Output } from "../output.js";
 import { UsageError } from "../../errors.js";
 import { runSession } from "../../run/session.js";
-import { limitHeapGrowth, releaseYoungGeneration } from "../../run/heap-growth.js";
+import { keepHeapHeadroom, limitHeapGrowth, releaseYoungGeneration } from "../../run/heap-growth.js";
 import { createProxy } from "../../proxy/index.js";
 
 // An option value commander gave us, if it is a string.
@@ -26,8 +26,12 @@ export async function runCommand(command: string[], opts: Record<string, unknown
     cwd: process.cwd(),
     env: process.env,
     notify: (text) => out.message(text),
-    // bin/aegis.js held the young generation for the start-up; under load it grows as V8 likes.
-    onAgentStarted: releaseYoungGeneration,
+    // bin/aegis.js held the young generation for the start-up; under load it grows as V8 likes,
+    // and the old generation gets its minimum headroom.
+    onAgentStarted: () => {
+      releaseYoungGeneration();
+      keepHeapHeadroom();
+    },
     mountProxy: (context) => createProxy(context),
   });
 }
