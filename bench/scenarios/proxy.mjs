@@ -51,9 +51,17 @@ export async function p2(ctx) {
   for (const [label, bytes, counts] of [["100KB", 100 * 1024, ctx.counts.p2_100k], ["1MB", 1024 * 1024, ctx.counts.p2_1m]]) {
     const pad = " lorem ipsum dolor sit amet,".repeat(Math.ceil(bytes / 28)).slice(0, bytes);
     const agents = agentsFor(arms);
-    const res = await interleaved(["direct", "via"], { ...counts, warmup: 3 }, (arm, i) => chat(ctx, arms, agents, arm, chatBody(`p2-${label}`, i, { pad })));
+    const warmup = 3;
+    // aegis's CPU over the interleaved run, per call through it (warm-up calls included): large
+    // prompts cost mostly CPU (decode, parse, fingerprint, collections), which varies less than latency here.
+    const { result: res, cpu_us_per_call } = await withCpuPerCall(
+      ctx.aegisPid,
+      () => interleaved(["direct", "via"], { ...counts, warmup }, (arm, i) => chat(ctx, arms, agents, arm, chatBody(`p2-${label}`, i, { pad }))),
+      (r) => r.via.samples.length + r.via.errors + warmup,
+    );
     closeAgents(agents);
-    out[label] = { ...counts, ...report(res, ["direct", "via"]) };
+    out[label] = { ...counts, ...report(res, ["direct", "via"]), aegis_cpu_us_per_via_call: cpu_us_per_call };
+    ctx.log(`P2 ${label}: added p50 ${out[label].added_via.p50} ms, p99 ${out[label].added_via.p99} ms, aegis CPU ${cpu_us_per_call} us a call`);
   }
   return out;
 }
