@@ -33,24 +33,32 @@ function signalAll(pgid: number | undefined, procs: ProcessId[], signal: NodeJS.
  * seen by polling is found.
  */
 export async function killTree(pgid: number | undefined, tracker: TreeTracker, graceMs: number): Promise<void> {
+  // What polling already knows is signalled before the full scan, which reads every process's
+  // stat and environ (milliseconds on a busy machine): a looping agent gets no time for more calls.
+  const known = tracker.alive();
+  if (known.length > 0) signalAll(pgid, known, "SIGTERM");
+  // Each process gets one SIGTERM: a second could interrupt its clean shutdown.
+  const termed = new Set(known.map((p) => `${p.pid}:${p.start}`));
+  const termNew = (procs: ProcessId[]): void => {
+    for (const proc of procs) {
+      const key = `${proc.pid}:${proc.start}`;
+      if (termed.has(key)) continue;
+      termed.add(key);
+      signalQuietly(proc.pid, "SIGTERM");
+    }
+  };
   const first = await tracker.refresh();
   // Nothing left (the usual case after an agent exits by itself): no signal, no wait.
   if (first.length === 0) return;
-  signalAll(pgid, first, "SIGTERM");
-  // Each process gets one SIGTERM: a second could interrupt its clean shutdown.
-  const termed = new Set(first.map((p) => `${p.pid}:${p.start}`));
+  if (known.length === 0 && pgid !== undefined) signalQuietly(-pgid, "SIGTERM");
+  termNew(first);
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
     await sleep(Math.min(50, Math.max(1, deadline - Date.now())));
     const left = await tracker.refresh();
     if (left.length === 0) return;
     // Anything the tree forked since the first signal gets its SIGTERM too.
-    for (const proc of left) {
-      const key = `${proc.pid}:${proc.start}`;
-      if (termed.has(key)) continue;
-      termed.add(key);
-      signalQuietly(proc.pid, "SIGTERM");
-    }
+    termNew(left);
   }
   for (let round = 0; round < 40; round++) {
     const left = await tracker.refresh();

@@ -153,7 +153,9 @@ export function createSessionMeter(o: SessionMeterOptions): SessionMeter {
       const who = line.agent === o.defaultAgent ? "" : ` (agent ${line.agent})`;
       o.notify(`aegis: blocked a ${usage.model} call${who}: ${d.reason}`);
       if (shouldStop(d)) {
-        // Answer the blocked call first: the stop runs once its HTTP response has been sent.
+        // Later calls are refused from now on; the stop itself runs once this blocked call's HTTP
+        // response has been sent, so the agent hears why.
+        o.governor.halt(d);
         (call.whenAnswered ?? rightAway)(() => o.stop(d.reason, d));
       }
     }

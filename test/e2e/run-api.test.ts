@@ -138,6 +138,23 @@ describe("aegis run: allow, warn and block for each dimension through the meteri
     expect(result.stderr).toMatch(/stopped the agent: Session spend \$0\.0200 would exceed per-session limit \$0\.0150/);
   });
 
+  it("a call the agent makes while it is being stopped is refused for the same reason, even one that fits", async () => {
+    const result = await runAegis({
+      dir,
+      config: `${TEST_PRICING}cost: { per_session_limit_usd: 0.015 }\nrun: { kill_grace_seconds: 1 }\n`,
+      // $0.01 allowed, $0.01 more exhausts the session (fatal), then $0.001 that the $0.005 left would hold.
+      agent: driver(dir, [record(tokens(1_000)), record(tokens(1_000, { action_type: "x" })), record(tokens(100, { action_type: "y" }))]),
+      env: { DRIVER_TRAP_TERM: "1" },
+    });
+    expect(result.code).toBe(124);
+    const answers = jsonLines<Answer>(result.stdout);
+    expect(answers.map((a) => a.body.action)).toEqual(["allow", "block", "block"]);
+    expect(answers[2]?.body).toMatchObject({ dimension: "per_session", reason: answers[1]?.body.reason });
+    const decisions = result.ledger.filter((l): l is DecisionLine => l.type === "decision");
+    expect(decisions.map((d) => [d.action, d.dimension])).toEqual([["allow", ""], ["block", "per_session"], ["block", "per_session"]]);
+    expect((result.ledger.at(-1) as SessionEndLine).totals).toMatchObject({ calls: 1, blocked: 2, spent_nanos: 10_000_000 });
+  });
+
   it("kill_on: always stops the agent on a non-fatal block too", async () => {
     const result = await runAegis({
       dir,

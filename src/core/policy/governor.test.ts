@@ -233,3 +233,23 @@ describe("Governor: loop detection", () => {
     expect((await g.check(same)).dimension).toBe("loop");
   });
 });
+
+describe("Governor: halt (the run is being stopped)", () => {
+  it("refuses every later check, record and admission with the stopping reason; an admitted call still settles", async () => {
+    const g = gov(limits({ budget: 1 }));
+    const inFlight = await g.admit(call(TEN_K));
+    expect(inFlight.reservationId).toBeDefined();
+    g.halt({ dimension: "loop", reason: "Loop detected: stop" });
+    g.halt({ dimension: "budget", reason: "a second halt does not replace the first" });
+    const refused = { action: "block", dimension: "loop", reason: "Loop detected: stop", cost: usd(0.125), fatal: true };
+    expect(await g.check(call(TEN_K))).toMatchObject(refused);
+    expect(await g.record(call(TEN_K))).toMatchObject(refused);
+    expect(await g.admit(call(TEN_K))).toEqual({ decision: expect.objectContaining(refused) });
+    // Even a call aegis could not price is refused for the stop, not asked about its price.
+    expect(await g.record(call(usage("no-such-model", 1, 1)))).toMatchObject({ dimension: "loop", cost: 0 });
+    const settled = await g.settle(inFlight.reservationId ?? "", TEN_K);
+    expect(settled).toMatchObject({ action: "allow", cost: usd(0.125), cumulative: usd(0.125) });
+    const r = await g.report();
+    expect([r.spent, r.call_count, r.blocked_count]).toEqual([0.125, 1, 3]);
+  });
+});

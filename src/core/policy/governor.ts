@@ -35,6 +35,13 @@ export interface Governor {
    * well within every lease (a third of it); a store that cannot answer is skipped until the next.
    */
   renewLeases(): Promise<void>;
+  /**
+   * The run is being stopped because of this block (the kill rule): every later check, record
+   * and admission is refused with the same dimension and reason while the agent goes down, so a
+   * call it makes in its last milliseconds or its SIGTERM grace period spends nothing. Calls
+   * already admitted still settle (their money is spent). Only the first halt counts.
+   */
+  halt(stop: Pick<Decision, "dimension" | "reason">): void;
   /** The session report (DESIGN §7 JSON shape). */
   report(): Promise<SessionReport>;
 }

@@ -83,6 +83,8 @@ export class SessionGovernor implements Governor {
   private readonly loops: LoopDetector;
   private readonly open = new Map<string, OpenReservation>();
   private readonly stats = new SessionStats();
+  /** Set once the run is being stopped: the block that stopped it. */
+  private halted: Pick<Decision, "dimension" | "reason"> | undefined;
 
   constructor(private readonly d: GovernorDeps) {
     this.loops = new LoopDetector(d.limits.loop.windowSeconds * 1000);
@@ -91,6 +93,7 @@ export class SessionGovernor implements Governor {
   async check(call: CallRequest): Promise<Decision> {
     const now = this.d.clock();
     const p = this.prepare(call);
+    if (this.halted !== undefined) return this.haltedDecision(p);
     if (p.unpriced !== undefined) return this.unknownModel(p);
     const found = this.localFound(p, this.loops.peek(p.loopKey, now), now);
     const lines = this.linesFor(p.agentId, now);
@@ -120,6 +123,7 @@ export class SessionGovernor implements Governor {
     const p = this.prepare(call);
     // Every attempt counts, blocked or not: a looping agent stays blocked until it stops for a window.
     const attempts = this.loops.attempt(p.loopKey, now);
+    if (this.halted !== undefined) return this.blocked(this.haltedDecision(p));
     if (p.unpriced !== undefined) return this.blocked(this.unknownModel(p));
     const found = this.localFound(p, attempts, now);
     const lines = this.linesFor(p.agentId, now);
@@ -240,6 +244,10 @@ export class SessionGovernor implements Governor {
     await this.d.store.release(reservationId).catch((error: unknown) => void unavailable(error));
   }
 
+  halt(stop: Pick<Decision, "dimension" | "reason">): void {
+    this.halted ??= { dimension: stop.dimension, reason: stop.reason };
+  }
+
   async renewLeases(): Promise<void> {
     const ids = [...this.open].filter(([, r]) => r.leased).map(([id]) => id);
     if (ids.length === 0) return; // idle: no store traffic (and no Redis connection opened)
@@ -339,6 +347,12 @@ export class SessionGovernor implements Governor {
 
   private verdict(p: Prepared, v: Violation | undefined): Decision {
     return verdictFor(this.d.limits, this.sessionSpent, p.cost, v);
+  }
+
+  // A call made while the run is being stopped: refused for the reason that stopped it.
+  private haltedDecision(p: Prepared): Decision {
+    const stop = this.halted ?? { dimension: "", reason: "" };
+    return { action: "block", dimension: stop.dimension, reason: stop.reason, cost: p.cost, cumulative: this.sessionSpent, fatal: true, alerts: [] };
   }
 
   private unknownModel(p: Prepared): Decision {
