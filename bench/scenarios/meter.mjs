@@ -69,7 +69,11 @@ export async function m2(ctx) {
       return r;
     });
   let closedOut;
+  // The same closed loop against the mock's POST /null on aegis's CPU: what a Node HTTP server that
+  // does nothing answers on this machine, the ceiling any metering server here lives under.
+  let closedFloor;
   if (ctx.wrk) {
+    closedFloor = await runWrk({ url: `${ctx.nullUrl}/null`, concurrency, seconds: Math.max(1, Math.round(seconds)) });
     const { result: w, cpu_us_per_call } = await withCpuPerCall(ctx.aegisPid, () => runWrk({ url, concurrency, seconds: Math.max(1, Math.round(seconds)), token: ctx.env.token }), (r) => r.requests);
     ok2xx += w.ok;
     ctx.count("record", 200, w.ok);
@@ -80,7 +84,7 @@ export async function m2(ctx) {
     agent.destroy();
     closedOut = { client: "node:http", concurrency, seconds, rps: round(closed.rps, 0), ...summarize(closed.latencies), errors: closed.errors, aegis_cpu_us_per_call: cpu_us_per_call, ...(closed.lastError ? { last_error: closed.lastError } : {}) };
   }
-  ctx.log(`M2 closed c=${concurrency} (${closedOut.client}): ${closedOut.rps} req/s, errors ${closedOut.errors}, aegis CPU ${closedOut.aegis_cpu_us_per_call} us a record`);
+  ctx.log(`M2 closed c=${concurrency} (${closedOut.client}): ${closedOut.rps} req/s, errors ${closedOut.errors}, aegis CPU ${closedOut.aegis_cpu_us_per_call} us a record${closedFloor ? `; HTTP floor ${closedFloor.rps} req/s` : ""}`);
   // The open loop uses the raw-socket client: Node's own client cannot hold a fixed 5,000 req/s
   // on this machine without queueing in itself (see lib/raw-http.mjs). The same client against the
   // mock's POST /null, in the same run, is the floor the p99 is read against.
@@ -93,6 +97,7 @@ export async function m2(ctx) {
   const openOut = (r) => ({ client: "raw-socket", rate, seconds, achieved_rps: round(r.achieved_rps, 0), connections: r.connections, ...summarize(r.latencies), errors: r.errors, timed_out: r.timed_out, ...(r.lastError ? { last_error: r.lastError } : {}) });
   return {
     closed: closedOut,
+    ...(closedFloor ? { closed_floor: closedFloor } : {}),
     open: openOut(open),
     open_floor: openOut(floor),
     records_2xx: ok2xx,
