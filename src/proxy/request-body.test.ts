@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { bodyText } from "./request-body.js";
+import { ASCII_DECODE_LIMIT, bodyText } from "./request-body.js";
 
 describe("bodyText", () => {
   it("decodes ASCII, UTF-8 and invalid bytes exactly as UTF-8 decoding does", () => {
@@ -13,5 +13,15 @@ describe("bodyText", () => {
     ];
     for (const raw of samples) expect(bodyText(raw)).toBe(raw.toString("utf8"));
     expect(bodyText(Buffer.from('{"content":"café"}'))).toBe('{"content":"café"}');
+  });
+});
+
+describe("bodyText around ASCII_DECODE_LIMIT", () => {
+  it("gives the UTF-8 decoding of ASCII bodies just under, at and over the limit", () => {
+    for (const size of [ASCII_DECODE_LIMIT - 1, ASCII_DECODE_LIMIT, ASCII_DECODE_LIMIT + 1, 2 * ASCII_DECODE_LIMIT]) {
+      const raw = Buffer.alloc(size, "a");
+      raw[size - 1] = 0x7a;
+      expect(bodyText(raw)).toBe(raw.toString("utf8"));
+    }
   });
 });
