@@ -1,6 +1,6 @@
 // keepHeapHeadroom in the built module (dist/), in child processes of their own: how often a process
 // runs full collections depends on the V8 flags it sets for the whole process.
-import { spawn } from "node:child_process";
+import { nodeChildNumber } from "../helpers/node-child.js";
 import { describe, expect, it } from "vitest";
 
 const MODULE = new URL("../../dist/run/heap-growth.js", import.meta.url).href;
@@ -29,15 +29,7 @@ describe("keepHeapHeadroom", () => {
         await new Promise((r) => setTimeout(r, 50));
         console.log(majors);
       });`;
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "pipe"] });
-      let out = "";
-      let err = "";
-      child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-      child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-      child.on("error", reject);
-      child.on("close", () => (err === "" ? resolve(Number(out)) : reject(new Error(err))));
-    });
+    return nodeChildNumber(script);
   };
 
   it("keeps full collections of a small heap under steady old-generation garbage to what its 32 MB floor allows", async () => {

@@ -1,7 +1,7 @@
 // bodyText on prompts over a megabyte, in child processes of their own (full collections depend on
 // V8 state of the whole process): it must not make the external strings that Node's ASCII decoder
 // makes from 0xFBEE9 bytes on, which V8 counts as external memory and collects only in full GCs.
-import { spawn } from "node:child_process";
+import { nodeChildNumber } from "../helpers/node-child.js";
 import { describe, expect, it } from "vitest";
 
 const BODY = new URL("../../dist/proxy/request-body.js", import.meta.url).href;
@@ -34,15 +34,7 @@ describe("bodyText on a large prompt", () => {
         await new Promise((r) => setTimeout(r, 50));
         console.log(sink > 0 ? majors : -1);
       });`;
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "pipe"] });
-      let out = "";
-      let err = "";
-      child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-      child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-      child.on("error", reject);
-      child.on("close", () => (err === "" ? resolve(Number(out)) : reject(new Error(err))));
-    });
+    return nodeChildNumber(script);
   };
 
   it("runs less than half the full collections that Node's ASCII decoder's external strings force", async () => {

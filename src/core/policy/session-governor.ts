@@ -93,7 +93,7 @@ export class SessionGovernor implements Governor {
   async check(call: CallRequest): Promise<Decision> {
     const now = this.d.clock();
     const p = this.prepare(call);
-    if (this.halted !== undefined) return this.haltedDecision(p);
+    if (this.halted !== undefined) return this.haltedDecision(p, this.halted);
     if (p.unpriced !== undefined) return this.unknownModel(p);
     const found = this.localFound(p, this.loops.peek(p.loopKey, now), now);
     const lines = this.linesFor(p.agentId, now);
@@ -123,7 +123,7 @@ export class SessionGovernor implements Governor {
     const p = this.prepare(call);
     // Every attempt counts, blocked or not: a looping agent stays blocked until it stops for a window.
     const attempts = this.loops.attempt(p.loopKey, now);
-    if (this.halted !== undefined) return this.blocked(this.haltedDecision(p));
+    if (this.halted !== undefined) return this.blocked(this.haltedDecision(p, this.halted));
     if (p.unpriced !== undefined) return this.blocked(this.unknownModel(p));
     const found = this.localFound(p, attempts, now);
     const lines = this.linesFor(p.agentId, now);
@@ -350,8 +350,7 @@ export class SessionGovernor implements Governor {
   }
 
   // A call made while the run is being stopped: refused for the reason that stopped it.
-  private haltedDecision(p: Prepared): Decision {
-    const stop = this.halted ?? { dimension: "", reason: "" };
+  private haltedDecision(p: Prepared, stop: Pick<Decision, "dimension" | "reason">): Decision {
     return { action: "block", dimension: stop.dimension, reason: stop.reason, cost: p.cost, cumulative: this.sessionSpent, fatal: true, alerts: [] };
   }
 
