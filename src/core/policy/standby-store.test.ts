@@ -57,16 +57,76 @@ describe("standbyStore", () => {
     expect(await total(inner)).toEqual({ spent: 130, reserved: 0 });
   });
 
-  it("calls settling in one turn reserve one standby between them, not one each", async () => {
+  it("calls answered in one wave leave a standby for each call of the next wave, which then reserves nothing itself", async () => {
     const { store: inner, calls } = counted();
     const s = standbyStore(inner, ids);
     for (const id of ["c1", "c2", "c3", "c4"]) expect((await reserve(s, id, 100)).ok).toBe(true);
+    // Four in flight together: each settle tops pool + in flight back up to four.
     await Promise.all(["c1", "c2", "c3", "c4"].map((id) => settle(s, id, 50)));
     await new Promise((r) => setImmediate(r));
-    expect(calls).toMatchObject({ reserve: 5, settle: 4, release: 0 }); // four calls, one standby, nothing given back
-    expect(await total(inner)).toEqual({ spent: 200, reserved: 100 });
+    expect(calls).toMatchObject({ reserve: 8, settle: 4, release: 0 });
+    expect(await total(inner)).toEqual({ spent: 200, reserved: 400 });
+    for (const id of ["d1", "d2", "d3", "d4"]) expect((await reserve(s, id, 100)).ok).toBe(true);
+    expect(calls.reserve).toBe(8); // all four adopted
+    await Promise.all(["d1", "d2", "d3", "d4"].map((id) => settle(s, id, 50)));
+    await new Promise((r) => setImmediate(r));
+    expect(await total(inner)).toEqual({ spent: 400, reserved: 400 });
     await s.releaseAll();
-    expect(await total(inner)).toEqual({ spent: 200, reserved: 0 });
+    expect(await total(inner)).toEqual({ spent: 400, reserved: 0 });
+  });
+
+  it("once calls run one at a time again, the pool drains to one standby", async () => {
+    const { store: inner } = counted();
+    const s = standbyStore(inner, ids);
+    for (const id of ["c1", "c2", "c3", "c4"]) await reserve(s, id, 100);
+    await Promise.all(["c1", "c2", "c3", "c4"].map((id) => settle(s, id, 50)));
+    await new Promise((r) => setImmediate(r));
+    expect((await total(inner)).reserved).toBe(400);
+    // Sequential calls: the recent peak falls back to 1 after eight admissions.
+    for (let i = 0; i < 12; i++) {
+      await reserve(s, `s${i}`, 100);
+      await settle(s, `s${i}`, 50);
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(await total(inner)).toEqual({ spent: 200 + 12 * 50, reserved: 100 });
+  });
+
+  it("with c calls answered in waves, every call after the first wave is admitted without a store reserve of its own", async () => {
+    const inner = createMemoryStore();
+    let own = 0;
+    const store: SharedBudgetStore = {
+      ...inner,
+      reserve: (r) => {
+        if (!r.id.startsWith("standby-")) own++;
+        return inner.reserve(r);
+      },
+    };
+    const s = standbyStore(store, ids);
+    const c = 8;
+    for (let wave = 0; wave < 20; wave++) {
+      const waveIds = Array.from({ length: c }, (_, i) => `w${wave}-${i}`);
+      for (const id of waveIds) expect((await reserve(s, id, 100)).ok).toBe(true);
+      await Promise.all(waveIds.map((id) => settle(s, id, 40)));
+      await new Promise((r) => setImmediate(r));
+    }
+    await s.releaseAll();
+    // With one standby at a time, c - 1 calls of every later wave reserved for themselves.
+    expect(own).toBe(c);
+    expect(await total(inner)).toEqual({ spent: 20 * c * 40, reserved: 0 });
+  });
+
+  it("the pool together takes at most a tenth of what is left below a limit", async () => {
+    const { store: inner } = counted();
+    const s = standbyStore(inner, ids);
+    const lines = [{ key: TOTAL_KEY, limit: 3000 }];
+    for (let i = 0; i < 8; i++) expect((await reserve(s, `p${i}`, 100, 0, lines)).ok).toBe(true);
+    // The last admission left 3000 − 700 in use; each settle of 100 leaves 2200. The pool may
+    // want up to 8, but 10 × (pool + 1) × 100 <= 2200 allows two standbys (one alone would allow 4).
+    for (let i = 0; i < 8; i++) await settle(s, `p${i}`, 100);
+    await new Promise((r) => setImmediate(r));
+    expect(await total(inner)).toEqual({ spent: 800, reserved: 200 });
+    await s.releaseAll();
+    expect(await total(inner)).toEqual({ spent: 800, reserved: 0 });
   });
 
   it("a call bigger than the standby, or one arriving after the lease is half gone, reserves for itself", async () => {
@@ -136,6 +196,37 @@ describe("standbyStore", () => {
     expect(t).toEqual({ spent, reserved: 0 });
     expect(t.spent).toBeLessThanOrEqual(limit);
     expect(admitted).toBeGreaterThan(300); // most calls fit: the budget was not locked away by standbys
+  });
+
+  it("two runs with 6 calls in flight each never hold or spend more than their budget, and spend exactly what they settled", async () => {
+    const inner = createMemoryStore();
+    const runs = [standbyStore(inner, ids), standbyStore(inner, ids)];
+    const limit = 20_000;
+    const lines = [{ key: TOTAL_KEY, limit }];
+    let admitted = 0;
+    let spent = 0;
+    let seq = 0;
+    const worker = async (s: SharedBudgetStore, r: number): Promise<void> => {
+      for (let i = 0; i < 80; i++) {
+        const amount = 5 + ((i * 7 + r * 13 + seq) % 60);
+        const id = `r${r}-${seq++}`;
+        const res = await reserve(s, id, amount, 0, lines);
+        const t = await total(inner);
+        expect(t.spent + t.reserved).toBeLessThanOrEqual(limit);
+        if (!res.ok) continue;
+        admitted++;
+        await new Promise((done) => setImmediate(done));
+        const actual = Math.floor(amount / 2);
+        spent += actual;
+        await settle(s, id, actual);
+      }
+    };
+    await Promise.all(runs.flatMap((s, r) => Array.from({ length: 6 }, () => worker(s, r))));
+    await Promise.all(runs.map((s) => s.releaseAll()));
+    const t = await total(inner);
+    expect(t).toEqual({ spent, reserved: 0 });
+    expect(t.spent).toBeLessThanOrEqual(limit);
+    expect(admitted).toBeGreaterThan(600); // most calls fit: the pools did not lock the budget away
   });
 
   it("release and renew reach the adopted standby; warn-mode reservations pass straight through", async () => {
