@@ -67,9 +67,13 @@ export function standbyStore(inner: SharedBudgetStore, newId: () => string): Sta
   const signatures = new Map<string, string>();
   const inFlight = new Map<string, number>();
   let closing = false;
-  // Standbys being reserved: how many for each signature, and every reservation still pending.
-  const refilling = new Map<string, number>();
-  const pendingRefills = new Set<Promise<void>>();
+  // Standbys being reserved, each with its signature (a handful at most: pools are topped up by one a settle).
+  const refilling = new Map<Promise<void>, string>();
+  const refillingFor = (sig: string): number => {
+    let n = 0;
+    for (const s of refilling.values()) if (s === sig) n++;
+    return n;
+  };
 
   const storeId = (id: string): string => adopted.get(id) ?? id;
 
@@ -109,8 +113,8 @@ export function standbyStore(inner: SharedBudgetStore, newId: () => string): Sta
   // After a settle: tops the pool up by one standby, if it is far enough from every limit.
   const refill = (sig: string, now: number, spent: Nanos): void => {
     const r = recent.get(sig);
-    const held = (standbys.get(sig)?.length ?? 0) + (refilling.get(sig) ?? 0);
     if (closing || r === undefined) return;
+    const held = (standbys.get(sig)?.length ?? 0) + refillingFor(sig);
     // As many as the calls recently in flight together, less those still in flight: at c=1 one.
     const wanted = Math.min(MAX_POOL, Math.max(...r.flights) - (inFlight.get(sig) ?? 0));
     if (held >= wanted) return;
@@ -120,7 +124,6 @@ export function standbyStore(inner: SharedBudgetStore, newId: () => string): Sta
     if (!far || amount <= 0) return;
     const id = newId();
     const expiresAt = now + r.leaseMs;
-    refilling.set(sig, (refilling.get(sig) ?? 0) + 1);
     const made = inner
       .reserve({ id, lines: r.lines, amount, enforce: true, now, leaseMs: r.leaseMs })
       .then(async (res) => {
@@ -131,13 +134,8 @@ export function standbyStore(inner: SharedBudgetStore, newId: () => string): Sta
         standbys.set(sig, pool);
       })
       .catch(() => undefined)
-      .finally(() => {
-        const left = (refilling.get(sig) ?? 1) - 1;
-        if (left > 0) refilling.set(sig, left);
-        else refilling.delete(sig);
-        pendingRefills.delete(made);
-      });
-    pendingRefills.add(made);
+      .finally(() => refilling.delete(made));
+    refilling.set(made, sig);
   };
 
   const remember = (req: ReserveRequest, sig: string, used: LineUse[]): void => {
@@ -152,10 +150,12 @@ export function standbyStore(inner: SharedBudgetStore, newId: () => string): Sta
     read: async (keys, now) => {
       // This run's own standbys are not spend anyone is waiting on: its checks look past them.
       const totals = await inner.read(keys, now);
-      for (const s of [...standbys.values()].flat()) {
-        for (const key of s.keys) {
-          const t = totals.get(key);
-          if (t !== undefined) totals.set(key, { spent: t.spent, reserved: Math.max(0, t.reserved - s.amount) });
+      for (const pool of standbys.values()) {
+        for (const s of pool) {
+          for (const key of s.keys) {
+            const t = totals.get(key);
+            if (t !== undefined) totals.set(key, { spent: t.spent, reserved: Math.max(0, t.reserved - s.amount) });
+          }
         }
       }
       return totals;
@@ -228,7 +228,7 @@ export function standbyStore(inner: SharedBudgetStore, newId: () => string): Sta
 
     async releaseAll() {
       closing = true;
-      await Promise.all([...pendingRefills]);
+      await Promise.all([...refilling.keys()]);
       const held = [...standbys.values()].flat();
       standbys.clear();
       await Promise.all(held.map((s) => inner.release(s.id).catch(() => undefined)));
