@@ -169,63 +169,46 @@ describe("standbyStore", () => {
     expect(await total(inner)).toEqual({ spent: 10, reserved: 990 });
   });
 
-  it("two runs hammering one budget through standbys never hold or spend more than it", async () => {
+  // Two runs share one budget, each with `workers` calls in flight; every admission is checked
+  // against the limit, and the runs must end having spent exactly what they settled.
+  const hammer = async (o: { limit: number; workers: number; calls: number; spread: number; pause: boolean }) => {
     const inner = createMemoryStore();
     const runs = [standbyStore(inner, ids), standbyStore(inner, ids)];
-    const limit = 10_000;
-    const lines = [{ key: TOTAL_KEY, limit }];
-    let admitted = 0;
-    let spent = 0;
-    const work = runs.map(async (s, r) => {
-      for (let i = 0; i < 300; i++) {
-        const amount = 5 + ((i * 7 + r * 13) % 40);
-        const id = `r${r}-${i}`;
-        const res = await reserve(s, id, amount, 0, lines);
-        const t = await total(inner);
-        expect(t.spent + t.reserved).toBeLessThanOrEqual(limit);
-        if (!res.ok) continue;
-        admitted++;
-        const actual = Math.floor(amount / 2);
-        spent += actual;
-        await settle(s, id, actual);
-      }
-    });
-    await Promise.all(work);
-    await Promise.all(runs.map((s) => s.releaseAll()));
-    const t = await total(inner);
-    expect(t).toEqual({ spent, reserved: 0 });
-    expect(t.spent).toBeLessThanOrEqual(limit);
-    expect(admitted).toBeGreaterThan(300); // most calls fit: the budget was not locked away by standbys
-  });
-
-  it("two runs with 6 calls in flight each never hold or spend more than their budget, and spend exactly what they settled", async () => {
-    const inner = createMemoryStore();
-    const runs = [standbyStore(inner, ids), standbyStore(inner, ids)];
-    const limit = 20_000;
-    const lines = [{ key: TOTAL_KEY, limit }];
+    const lines = [{ key: TOTAL_KEY, limit: o.limit }];
     let admitted = 0;
     let spent = 0;
     let seq = 0;
     const worker = async (s: SharedBudgetStore, r: number): Promise<void> => {
-      for (let i = 0; i < 80; i++) {
-        const amount = 5 + ((i * 7 + r * 13 + seq) % 60);
-        const id = `r${r}-${seq++}`;
+      for (let i = 0; i < o.calls; i++) {
+        const n = seq++;
+        const amount = 5 + ((i * 7 + r * 13 + n) % o.spread);
+        const id = `r${r}-${n}`;
         const res = await reserve(s, id, amount, 0, lines);
         const t = await total(inner);
-        expect(t.spent + t.reserved).toBeLessThanOrEqual(limit);
+        expect(t.spent + t.reserved).toBeLessThanOrEqual(o.limit);
         if (!res.ok) continue;
         admitted++;
-        await new Promise((done) => setImmediate(done));
+        if (o.pause) await new Promise((done) => setImmediate(done));
         const actual = Math.floor(amount / 2);
         spent += actual;
         await settle(s, id, actual);
       }
     };
-    await Promise.all(runs.flatMap((s, r) => Array.from({ length: 6 }, () => worker(s, r))));
+    await Promise.all(runs.flatMap((s, r) => Array.from({ length: o.workers }, () => worker(s, r))));
     await Promise.all(runs.map((s) => s.releaseAll()));
     const t = await total(inner);
     expect(t).toEqual({ spent, reserved: 0 });
-    expect(t.spent).toBeLessThanOrEqual(limit);
+    expect(t.spent).toBeLessThanOrEqual(o.limit);
+    return admitted;
+  };
+
+  it("two runs hammering one budget through standbys never hold or spend more than it", async () => {
+    const admitted = await hammer({ limit: 10_000, workers: 1, calls: 300, spread: 40, pause: false });
+    expect(admitted).toBeGreaterThan(300); // most calls fit: the budget was not locked away by standbys
+  });
+
+  it("two runs with 6 calls in flight each never hold or spend more than their budget, and spend exactly what they settled", async () => {
+    const admitted = await hammer({ limit: 20_000, workers: 6, calls: 80, spread: 60, pause: true });
     expect(admitted).toBeGreaterThan(600); // most calls fit: the pools did not lock the budget away
   });
 
