@@ -49,11 +49,17 @@ export function openLedger(path: string, options: OpenLedgerOptions = {}): Ledge
     path,
     write(line) {
       if (!open) return;
-      const data = Buffer.from(`${redactedJson(line, secrets)}\n`, "utf8");
-      // A regular file takes the whole buffer in one write(); loop only for the pathological
-      // short write (disk nearly full) so the line is never silently cut.
-      let offset = writeSync(fd, data, 0, data.length);
-      while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset);
+      const text = `${redactedJson(line, secrets)}\n`;
+      // The string is written as it is (Node encodes it without a Buffer object a line). A regular
+      // file takes it all in one write(); only the pathological short write (disk nearly full)
+      // goes on from a Buffer, so the line is never silently cut.
+      const written = writeSync(fd, text);
+      const length = Buffer.byteLength(text);
+      if (written < length) {
+        const data = Buffer.from(text, "utf8");
+        let offset = written;
+        while (offset < length) offset += writeSync(fd, data, offset, length - offset);
+      }
     },
     close() {
       if (!open) return;

@@ -19,7 +19,7 @@ import { firstViolation, localViolations, storeViolations, type Violation } from
 import { settledViolations } from "./overrun.js";
 import { sessionAlert, storeAlerts } from "./alerts.js";
 import { dailyKey, roleOf, TOTAL_KEY } from "./keys.js";
-import { budgetLinesFor, settleKeysFor } from "./budget-lines.js";
+import { BudgetLineCache } from "./line-cache.js";
 import { unpricedDecision, verdictFor } from "./verdict.js";
 import { LoopDetector, loopKey } from "./loop-detector.js";
 import { RateWindow } from "./rate-window.js";
@@ -83,11 +83,16 @@ export class SessionGovernor implements Governor {
   private readonly loops: LoopDetector;
   private readonly open = new Map<string, OpenReservation>();
   private readonly stats = new SessionStats();
+  private readonly lineCache: BudgetLineCache;
+  // The day key dayKey gave last, and its store key (the same string object while the day lasts).
+  private lastDay = "";
+  private lastDailyKey = "";
   /** Set once the run is being stopped: the block that stopped it. */
   private halted: Pick<Decision, "dimension" | "reason"> | undefined;
 
   constructor(private readonly d: GovernorDeps) {
     this.loops = new LoopDetector(d.limits.loop.windowSeconds * 1000);
+    this.lineCache = new BudgetLineCache(d.limits, d.tree);
   }
 
   async check(call: CallRequest): Promise<Decision> {
@@ -328,17 +333,22 @@ export class SessionGovernor implements Governor {
     return found;
   }
 
-  private linesFor(agentId: string, now: number): BudgetLine[] {
-    return budgetLinesFor(this.d.limits, this.d.tree, this.dailyKeyAt(now), agentId);
+  private linesFor(agentId: string, now: number): readonly BudgetLine[] {
+    return this.lineCache.lines(this.dailyKeyAt(now), agentId);
   }
 
   // The store key of the day `now` falls in, in the daily budget's zone.
   private dailyKeyAt(now: number): string {
-    return dailyKey(this.d.dayKey(now), this.d.dayZone);
+    const day = this.d.dayKey(now);
+    if (day !== this.lastDay) {
+      this.lastDay = day;
+      this.lastDailyKey = dailyKey(day, this.d.dayZone);
+    }
+    return this.lastDailyKey;
   }
 
-  private settleKeys(r: Pick<OpenReservation, "lines" | "agentId">, model: string): string[] {
-    return settleKeysFor(r.lines, this.d.tree, r.agentId, model);
+  private settleKeys(r: Pick<OpenReservation, "lines" | "agentId">, model: string): readonly string[] {
+    return this.lineCache.settleKeys(r.lines, r.agentId, model);
   }
 
   private storeDown(p: Prepared, cause: string): Decision {

@@ -47,7 +47,24 @@ const MAX_SIGNATURES = 16;
 // A standby takes at most this share of what is left below a limit.
 const SHARE_OF_REMAINING = 10;
 
-const signatureOf = (lines: readonly BudgetLine[]): string => lines.map((l) => `${l.key}\u0000${l.limit ?? ""}`).join("\u0001");
+const spellSignature = (lines: readonly BudgetLine[]): string => lines.map((l) => `${l.key}\u0000${l.limit ?? ""}`).join("\u0001");
+// The governor hands every call of an agent on a day the same lines array (line-cache.ts), so a
+// signature is spelled once per array, not once per call.
+const spelled = new WeakMap<readonly BudgetLine[], string>();
+const signatureOf = (lines: readonly BudgetLine[]): string => {
+  let sig = spelled.get(lines);
+  if (sig === undefined) {
+    sig = spellSignature(lines);
+    spelled.set(lines, sig);
+  }
+  return sig;
+};
+
+// Appends to a window of the last RECENT_AMOUNTS figures.
+const pushRecent = (window: number[], value: number): void => {
+  window.push(value);
+  if (window.length > RECENT_AMOUNTS) window.shift();
+};
 
 /** The wrapped store, plus a way to give the standbys back before the run reads its totals. */
 export interface StandbyStore extends SharedBudgetStore {
@@ -138,12 +155,20 @@ export function standbyStore(inner: SharedBudgetStore, newId: () => string): Sta
     refilling.set(made, sig);
   };
 
+  // Updated in place: a new record and two new windows a call were most of a reserve's allocation.
   const remember = (req: ReserveRequest, sig: string, used: LineUse[]): void => {
-    const r = recent.get(sig);
-    const amounts = [...(r?.amounts ?? []), req.amount].slice(-RECENT_AMOUNTS);
-    const flights = [...(r?.flights ?? []), inFlight.get(sig) ?? 1].slice(-RECENT_AMOUNTS);
-    if (r === undefined && recent.size >= MAX_SIGNATURES) recent.delete(recent.keys().next().value as string);
-    recent.set(sig, { lines: req.lines, used, amounts, flights, leaseMs: req.leaseMs });
+    let r = recent.get(sig);
+    if (r === undefined) {
+      if (recent.size >= MAX_SIGNATURES) recent.delete(recent.keys().next().value as string);
+      r = { lines: req.lines, used, amounts: [], flights: [], leaseMs: req.leaseMs };
+      recent.set(sig, r);
+    } else {
+      r.lines = req.lines;
+      r.used = used;
+      r.leaseMs = req.leaseMs;
+    }
+    pushRecent(r.amounts, req.amount);
+    pushRecent(r.flights, inFlight.get(sig) ?? 1);
   };
 
   return {
