@@ -7,21 +7,30 @@
 /** The response header carrying aegis's own time on the call, in milliseconds (3 decimals). */
 export const OVERHEAD_HEADER = "x-aegis-overhead-ms";
 
-/** Marks the moments of one call; `overheadMs` is read just before the response head is written. */
-export interface OverheadClock {
-  upstreamAsked(): void;
-  upstreamAnswered(): void;
-  overheadMs(): string;
+/**
+ * Marks the moments of one call; `overheadMs` is read just before the response head is written.
+ * Plain numbers in one object (performance.now() is monotonic, in fractional milliseconds): the
+ * clock lives as long as the call, so three closures and three BigInts a call were in-flight state.
+ */
+export class OverheadClock {
+  private readonly start = performance.now();
+  private asked = this.start;
+  private answered = this.start;
+
+  upstreamAsked(): void {
+    this.asked = performance.now();
+  }
+
+  upstreamAnswered(): void {
+    this.answered = performance.now();
+  }
+
+  overheadMs(): string {
+    return (this.asked - this.start + (performance.now() - this.answered)).toFixed(3);
+  }
 }
 
 /** Starts timing a call now (when its request reached the proxy). */
 export function startOverheadClock(): OverheadClock {
-  const start = process.hrtime.bigint();
-  let asked = start;
-  let answered = start;
-  return {
-    upstreamAsked: () => void (asked = process.hrtime.bigint()),
-    upstreamAnswered: () => void (answered = process.hrtime.bigint()),
-    overheadMs: () => (Number(asked - start + (process.hrtime.bigint() - answered)) / 1e6).toFixed(3),
-  };
+  return new OverheadClock();
 }
