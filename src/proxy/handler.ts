@@ -32,11 +32,23 @@ export interface MountedProxy {
   close(): Promise<void>;
 }
 
+// The query of a request without one (adapters only read it).
+const NO_QUERY = new URLSearchParams();
+
 /** Creates the proxy for one session. */
 export function createProxy(deps: ProxyDeps, options: ProxyOptions = {}): MountedProxy {
   const drainMs = options.drainMs ?? 30_000;
   const client: UpstreamClient = createUpstreamClient();
-  const inFlight = new Set<Promise<void>>();
+  // Calls in flight, and what drain() waits on: a count, not a set of promises (two promises and a
+  // set entry a call, held for its whole life).
+  let inFlight = 0;
+  let drained: (() => void)[] = [];
+  const ended = (): void => {
+    if (--inFlight > 0) return;
+    const waiting = drained;
+    drained = [];
+    for (const wake of waiting) wake();
+  };
   const bases = new Map<ProviderName, UpstreamBase | Error>();
   for (const provider of Object.keys(ADAPTERS) as ProviderName[]) {
     try {
@@ -59,7 +71,7 @@ export function createProxy(deps: ProxyDeps, options: ProxyOptions = {}): Mounte
       req.resume();
       return sendProviderJson(res, adapter, 502, "unavailable", `aegis: the ${route.provider} upstream is not a valid http(s) URL; set proxy.${route.provider}.upstream in aegis.yaml`);
     }
-    const matched = adapter.match(method, route.path, new URLSearchParams(route.search));
+    const matched = adapter.match(method, route.path, route.search === "" ? NO_QUERY : new URLSearchParams(route.search));
     const path = upstreamPath(route.provider, base, route.path) + route.search;
     if (matched.action === "refuse") {
       req.resume();
@@ -70,15 +82,12 @@ export function createProxy(deps: ProxyDeps, options: ProxyOptions = {}): Mounte
   };
 
   const proxy = ((req, res, route) => {
+    inFlight++;
     const p = handle(req, res, route);
-    const tracked = p.catch(() => undefined);
-    inFlight.add(tracked);
-    void tracked.finally(() => inFlight.delete(tracked));
+    p.then(ended, ended);
     return p;
   }) as MountedProxy;
-  proxy.drain = async () => {
-    while (inFlight.size > 0) await Promise.all([...inFlight]);
-  };
+  proxy.drain = () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => drained.push(resolve)));
   proxy.close = () => client.close();
   return proxy;
 }

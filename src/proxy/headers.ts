@@ -32,10 +32,17 @@ const HOP_BY_HOP = new Set([
 // or aegis's own.
 const REQUEST_DROP = new Set([...HOP_BY_HOP, "host", "content-length", "expect", AGENT_HEADER, FINGERPRINT_HEADER]);
 
-// Headers named by the Connection header are hop-by-hop too.
-function connectionTokens(value: string | string[] | undefined): Set<string> {
+// Headers named by the Connection header are hop-by-hop too. Nearly every request and answer
+// carries the same value ("keep-alive"), so the last value's set is kept (read-only).
+let lastConnection: string | undefined;
+let lastTokens: ReadonlySet<string> = new Set();
+function connectionTokens(value: string | string[] | undefined): ReadonlySet<string> {
   const text = Array.isArray(value) ? value.join(",") : (value ?? "");
-  return new Set(text.split(",").map((t) => t.trim().toLowerCase()).filter((t) => t !== ""));
+  if (text !== lastConnection) {
+    lastTokens = new Set(text.split(",").map((t) => t.trim().toLowerCase()).filter((t) => t !== ""));
+    lastConnection = text;
+  }
+  return lastTokens;
 }
 
 /**

@@ -167,7 +167,9 @@ async function forward(deps: ProxyDeps, client: UpstreamClient, t: MeteredTarget
     const framing = responseFraming(upstream.status, Array.isArray(contentType) ? contentType[0] : contentType, a.framing);
     const hide = framing === "sse" && a.hideUsageOnlyChunk;
     if (!res.destroyed) {
-      res.writeHead(upstream.status, { ...clientResponseHeaders(upstream.headers, hide), [OVERHEAD_HEADER]: clock.overheadMs() });
+      const headers = clientResponseHeaders(upstream.headers, hide);
+      headers[OVERHEAD_HEADER] = clock.overheadMs();
+      res.writeHead(upstream.status, headers);
       if (framing !== "json") res.flushHeaders();
     }
     const kind: CallKind = t.route.kind;
