@@ -7,6 +7,7 @@ import type { Nanos } from "../money.js";
 import type { BudgetLine, SettledLine } from "./store.js";
 import type { Alert } from "./types.js";
 import { roleOf } from "./keys.js";
+import { limitOfLine } from "./budget-lines.js";
 import { alertMessage } from "./reasons.js";
 
 /** True when spend went from below `threshold` of `limit` to at or above it. */
@@ -31,10 +32,9 @@ export function sessionAlert(before: Nanos, after: Nanos, limit: Nanos | undefin
 
 /** Alerts of the shared budgets (day, total, agents) that this settle crossed, in that order. */
 export function storeAlerts(settled: readonly SettledLine[], lines: readonly BudgetLine[], threshold: number): Alert[] {
-  const limits = new Map(lines.map((l) => [l.key, l.limit]));
   const out: Alert[] = [];
   for (const s of settled) {
-    const limit = limits.get(s.key);
+    const limit = limitOfLine(lines, s.key);
     if (limit === undefined || !crossesThreshold(s.spentBefore, s.spentAfter, limit, threshold)) continue;
     const utilization = limit > 0 ? s.spentAfter / limit : 1;
     const role = roleOf(s.key);

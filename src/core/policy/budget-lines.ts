@@ -2,6 +2,7 @@
 // keys its settled spend is added to (the store keeps totals per key).
 import type { Limits } from "./types.js";
 import type { AgentTree } from "./agent-tree.js";
+import type { Nanos } from "../money.js";
 import type { BudgetLine } from "./store.js";
 import { agentKey, modelKey, TOTAL_KEY } from "./keys.js";
 
@@ -18,6 +19,12 @@ export function budgetLinesFor(limits: Limits, tree: AgentTree, dayKey: string, 
     if (a.budget !== undefined) lines.push({ key: agentKey(a.id), limit: a.budget });
   }
   return lines;
+}
+
+/** The limit of the line keyed `key`, if any. A call has a handful of lines: a scan, not a Map a settle. */
+export function limitOfLine(lines: readonly BudgetLine[], key: string): Nanos | undefined {
+  for (const line of lines) if (line.key === key) return line.limit;
+  return undefined;
 }
 
 /**

@@ -7,6 +7,7 @@ import type { BudgetLine, SettledLine } from "./store.js";
 import type { Limits } from "./types.js";
 import type { Violation } from "./evaluate.js";
 import { roleOf } from "./keys.js";
+import { limitOfLine } from "./budget-lines.js";
 import { agentReason, budgetReason, dailyReason, perCallReason, perSessionReason } from "./reasons.js";
 
 /** Figures after a settle. */
@@ -29,10 +30,9 @@ export function settledViolations(limits: Limits, f: SettledFigures): Violation[
   if (limits.perSession !== undefined && f.sessionSpent > limits.perSession) {
     out.push({ dimension: "per_session", reason: perSessionReason(f.sessionSpent, limits.perSession, true) });
   }
-  const limitOf = new Map(f.lines.map((l) => [l.key, l.limit]));
   let agentDone = false;
   for (const s of f.settled) {
-    const limit = limitOf.get(s.key);
+    const limit = limitOfLine(f.lines, s.key);
     if (limit === undefined || s.spentAfter <= limit) continue;
     const role = roleOf(s.key);
     if (role.kind === "daily") out.push({ dimension: "daily", reason: dailyReason(s.spentAfter, limit, true, f.dayWindow?.(role.day)) });
