@@ -84,7 +84,7 @@ export class SessionGovernor implements Governor {
   private readonly open = new Map<string, OpenReservation>();
   private readonly stats = new SessionStats();
   private readonly lineCache: BudgetLineCache;
-  // The day key dayKey gave last, and its store key (the same string object while the day lasts).
+  // The day dayKey gave last and its store key: built again only when the day changes.
   private lastDay = "";
   private lastDailyKey = "";
   /** Set once the run is being stopped: the block that stopped it. */
